@@ -1,0 +1,3 @@
+module github.com/authing/terraform-provider-authing
+
+go 1.26

@@ -1,0 +1,501 @@
+package authing
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultMaxResponseBytes caps the size of one answer the client reads.
+const DefaultMaxResponseBytes = 16 << 20
+
+// DefaultListConcurrency is how many list pages are fetched at once.
+const DefaultListConcurrency = 8
+
+// Logger receives one line per request. Fields never hold bodies, headers or secrets.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Warn(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Config configures a Client.
+type Config struct {
+	// Host is the API's base URL, checked by ParseHost. Empty means DefaultHost.
+	Host            string
+	AccessKeyID     string
+	AccessKeySecret string
+	// TenantID, when set, is sent as x-authing-app-tenant-id.
+	TenantID string
+	// CAPEM adds PEM certificates to the system roots, for private deployments whose
+	// certificates a private authority signed. Certificates are always verified.
+	CAPEM []byte
+	// ListConcurrency bounds the list pages fetched at once; 0 means DefaultListConcurrency.
+	ListConcurrency int
+	// MaxResponseBytes caps one answer; 0 means DefaultMaxResponseBytes.
+	MaxResponseBytes int64
+	// Retry bounds retries; the zero value means DefaultRetryPolicy.
+	Retry RetryPolicy
+	// UserAgent is sent as User-Agent and x-authing-sdk-version.
+	UserAgent string
+	// Logger gets one line per request; nil logs nothing.
+	Logger Logger
+	// Transport replaces the default HTTP transport (tests); CAPEM then does not apply.
+	Transport http.RoundTripper
+}
+
+// Client calls the Authing management API. It is safe for concurrent use, and shares one
+// management token among all its calls.
+type Client struct {
+	host       string
+	cfg        Config
+	http       *http.Client
+	tokens     *tokenSource
+	throttle   throttle
+	logger     Logger
+	redactions []string
+	redactMu   sync.RWMutex
+}
+
+// New checks cfg and returns a client. It sends nothing.
+func New(cfg Config) (*Client, error) {
+	if cfg.Host == "" {
+		cfg.Host = DefaultHost
+	}
+	host, err := ParseHost(cfg.Host)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(cfg.AccessKeyID) == "" || strings.TrimSpace(cfg.AccessKeySecret) == "" {
+		return nil, errors.New("the access key ID and secret are both required")
+	}
+	if cfg.ListConcurrency <= 0 {
+		cfg.ListConcurrency = DefaultListConcurrency
+	}
+	if cfg.MaxResponseBytes <= 0 {
+		cfg.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if cfg.Retry.MaxAttempts <= 0 {
+		cfg.Retry = DefaultRetryPolicy
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "terraform-provider-authing"
+	}
+	transport := cfg.Transport
+	if transport == nil {
+		t, err := newTransport(cfg.CAPEM)
+		if err != nil {
+			return nil, err
+		}
+		transport = t
+	}
+	c := &Client{
+		host: host,
+		cfg:  cfg,
+		http: &http.Client{
+			Transport: transport,
+			// A redirect would carry the token and user pool headers to wherever it
+			// points; the API never redirects, so treat one as an error instead.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		logger:     cfg.Logger,
+		redactions: []string{cfg.AccessKeySecret},
+	}
+	c.tokens = &tokenSource{fetch: c.fetchToken, now: time.Now}
+	return c, nil
+}
+
+// newTransport clones the default transport with certificate verification on and, when
+// given, a private CA added to the system roots.
+func newTransport(caPEM []byte) (*http.Transport, error) {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 32
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if len(caPEM) > 0 {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(caPEM) {
+			return nil, errors.New("the CA file holds no PEM certificate")
+		}
+		tlsCfg.RootCAs = pool
+	}
+	t.TLSClientConfig = tlsCfg
+	return t, nil
+}
+
+// Host returns the API base URL the client calls.
+func (c *Client) Host() string { return c.host }
+
+// request is one API call.
+type request struct {
+	op     string
+	method string
+	verb   string // the path after /api/v3/
+	query  url.Values
+	body   any
+	// fires marks a call that is not idempotent: it is retried only when the request
+	// surely was not processed.
+	fires bool
+	// anonymous calls send no token (the token call itself).
+	anonymous bool
+}
+
+// attempt is what one HTTP exchange gave.
+type attempt struct {
+	status     int
+	header     http.Header
+	body       []byte
+	env        envelope
+	envErr     error
+	err        error
+	sent       bool // the whole request was written, so the server may have processed it
+	retryAfter time.Duration
+}
+
+// do runs r until it succeeds, fails for good, or its retries or context run out, and
+// decodes the answer's data into out.
+func (c *Client) do(ctx context.Context, r request, out any) error {
+	var payload []byte
+	if r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return &Error{Operation: r.op, Err: err, Outcome: notFired(r)}
+		}
+		payload = b
+	}
+	authRetried := false
+	for n := 1; ; n++ {
+		var tok *token
+		if !r.anonymous {
+			t, err := c.tokens.get(ctx)
+			if err != nil {
+				return c.tokenError(r, err, n)
+			}
+			tok = t
+		}
+		if err := c.throttle.wait(ctx); err != nil {
+			return &Error{Operation: r.op, Attempts: n - 1, Outcome: notFired(r), Err: err}
+		}
+		a := c.send(ctx, r, payload, tok, n)
+		if a.err == nil && a.envErr == nil && a.status == http.StatusOK && a.env.StatusCode == 200 {
+			if out == nil || len(a.env.Data) == 0 || string(a.env.Data) == "null" {
+				return nil
+			}
+			if err := json.Unmarshal(a.env.Data, out); err != nil {
+				e := c.failure(r, a, n)
+				e.Err = fmt.Errorf("the answer's data has an unexpected shape: %w", err)
+				return e
+			}
+			return nil
+		}
+		e := c.failure(r, a, n)
+		if isAuthFailure(a) && tok != nil && !authRetried {
+			// The cached token was refused (revoked, or expired early): the API
+			// answered before doing anything, so fetch a new token and retry once.
+			authRetried = true
+			c.tokens.invalidate(tok)
+			c.log(ctx, "Warn", "Authing token refused; fetching a new one and retrying once", map[string]any{"operation": r.op})
+			continue
+		}
+		retry, wait := c.retryable(r, a)
+		if !retry || n >= c.cfg.Retry.MaxAttempts {
+			return e
+		}
+		d := c.cfg.Retry.backoff(n, wait)
+		if a.retryAfter > 0 || a.status == http.StatusTooManyRequests {
+			c.throttle.hold(time.Now().Add(d))
+		}
+		c.log(ctx, "Debug", "Retrying Authing API call", map[string]any{"operation": r.op, "attempt": n, "wait_ms": d.Milliseconds(), "reason": e.Error()})
+		if !sleep(ctx, d) {
+			return e
+		}
+	}
+}
+
+// send makes one HTTP exchange.
+func (c *Client) send(ctx context.Context, r request, payload []byte, tok *token, n int) attempt {
+	var a attempt
+	target := c.host + "/api/v3/" + r.verb
+	if len(r.query) > 0 {
+		target += "?" + r.query.Encode()
+	}
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	var wrote bool
+	var wroteMu sync.Mutex
+	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
+		wroteMu.Lock()
+		wrote = info.Err == nil
+		wroteMu.Unlock()
+	}}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), r.method, target, body)
+	if err != nil {
+		a.err = err
+		return a
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	req.Header.Set("x-authing-sdk-version", c.cfg.UserAgent)
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if tok != nil {
+		req.Header.Set("Authorization", "Bearer "+tok.value)
+		req.Header.Set("x-authing-userpool-id", tok.userPoolID)
+	}
+	if c.cfg.TenantID != "" {
+		req.Header.Set("x-authing-app-tenant-id", c.cfg.TenantID)
+	}
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	wroteMu.Lock()
+	a.sent = wrote
+	wroteMu.Unlock()
+	fields := map[string]any{"operation": r.op, "method": r.method, "path": "/api/v3/" + r.verb, "attempt": n, "request_bytes": len(payload)}
+	if err != nil {
+		a.err = c.scrubError(err)
+		fields["duration_ms"] = time.Since(start).Milliseconds()
+		fields["error"] = a.err.Error()
+		c.log(ctx, "Debug", "Authing API request failed", fields)
+		return a
+	}
+	defer resp.Body.Close()
+	a.status = resp.StatusCode
+	a.header = resp.Header
+	a.sent = true
+	a.body, a.err = readLimited(resp.Body, c.cfg.MaxResponseBytes)
+	a.retryAfter = parseRetryAfter(resp.Header, time.Now())
+	if a.err == nil {
+		a.env, a.envErr = decodeEnvelope(a.body)
+	}
+	fields["status"] = a.status
+	fields["duration_ms"] = time.Since(start).Milliseconds()
+	fields["response_bytes"] = len(a.body)
+	if a.env.RequestID != "" {
+		fields["request_id"] = a.env.RequestID
+	}
+	if a.envErr == nil && a.err == nil {
+		fields["status_code"] = a.env.StatusCode
+	}
+	c.log(ctx, "Debug", "Authing API request", fields)
+	return a
+}
+
+// readLimited reads at most limit bytes, and fails on a larger body without reading it all.
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the answer: %w", err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("the answer is larger than %d bytes, the most the provider reads", limit)
+	}
+	return b, nil
+}
+
+// isAuthFailure reports an answer that refused the token.
+func isAuthFailure(a attempt) bool {
+	if a.err != nil {
+		return false
+	}
+	return a.status == http.StatusUnauthorized || (a.envErr == nil && a.env.StatusCode == 401)
+}
+
+// retryable decides whether an attempt may be repeated, and how long the server asked to wait.
+func (c *Client) retryable(r request, a attempt) (bool, time.Duration) {
+	throttled := a.status == http.StatusTooManyRequests || (a.err == nil && a.envErr == nil && a.env.StatusCode == 429)
+	switch {
+	case a.err != nil && errors.Is(a.err, context.Canceled), a.err != nil && errors.Is(a.err, context.DeadlineExceeded):
+		return false, 0
+	case throttled:
+		// Throttling happens before any processing: safe even for a trigger.
+		return true, a.retryAfter
+	case a.err != nil && !a.sent:
+		// The request never fully left: nothing can have been processed.
+		return true, 0
+	case r.fires:
+		return false, 0
+	case a.err != nil:
+		return true, 0
+	case a.status >= 500:
+		return true, a.retryAfter
+	case a.status == http.StatusOK && a.envErr != nil:
+		return true, 0
+	case a.envErr == nil && a.env.StatusCode >= 500:
+		return true, 0
+	}
+	return false, 0
+}
+
+// failure turns an attempt into an Error with every known fact, secrets removed.
+func (c *Client) failure(r request, a attempt, n int) *Error {
+	e := &Error{Operation: r.op, HTTPStatus: a.status, Attempts: n, Err: a.err}
+	if a.err == nil && a.envErr == nil {
+		e.StatusCode = a.env.StatusCode
+		e.APICode = a.env.APICode
+		e.Message = c.redact(a.env.Message)
+		e.RequestID = a.env.RequestID
+	}
+	if a.err == nil && a.envErr != nil {
+		e.Err = errors.New(c.redact(a.envErr.Error()))
+	}
+	if a.err == nil && a.status >= 300 && a.status < 400 {
+		e.Err = fmt.Errorf("the server answered with a redirect to %q, which the provider does not follow; set host to the final URL", redirectHost(a.header.Get("Location")))
+	}
+	if e.StatusCode == 0 && e.Err == nil && a.status != http.StatusOK {
+		e.Err = fmt.Errorf("unexpected HTTP status %d", a.status)
+	}
+	e.Outcome = outcome(r, a)
+	return e
+}
+
+// outcome says whether a failed attempt of a firing call may have fired.
+func outcome(r request, a attempt) Outcome {
+	if !r.fires {
+		return NotApplicable
+	}
+	switch {
+	case a.err != nil && !a.sent:
+		return NotFired
+	case a.err != nil:
+		return MayHaveFired
+	case a.status == http.StatusTooManyRequests, a.status >= 300 && a.status < 500 && a.envErr != nil:
+		return NotFired
+	case a.status >= 500, a.envErr != nil:
+		return MayHaveFired
+	case a.env.StatusCode >= 500:
+		return MayHaveFired
+	}
+	return NotFired
+}
+
+func notFired(r request) Outcome {
+	if r.fires {
+		return NotFired
+	}
+	return NotApplicable
+}
+
+// tokenError reports a failure to get a token as a failure of the call that needed it.
+func (c *Client) tokenError(r request, err error, n int) error {
+	var e *Error
+	if errors.As(err, &e) {
+		cp := *e
+		cp.Operation = r.op + ": " + e.Operation
+		cp.Outcome = notFired(r)
+		return &cp
+	}
+	return &Error{Operation: r.op, Attempts: n - 1, Outcome: notFired(r), Err: err}
+}
+
+func redirectHost(location string) string {
+	u, err := url.Parse(location)
+	if err != nil || u.Host == "" {
+		return "another path"
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// fetchToken exchanges the access key for a management token.
+func (c *Client) fetchToken(ctx context.Context) (*token, error) {
+	var data struct {
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int    `json:"expires_in"`
+	}
+	sentAt := time.Now()
+	err := c.do(ctx, request{
+		op:        "get management token",
+		method:    http.MethodPost,
+		verb:      "get-management-token",
+		body:      map[string]string{"accessKeyId": c.cfg.AccessKeyID, "accessKeySecret": c.cfg.AccessKeySecret},
+		anonymous: true,
+	}, &data)
+	if err != nil {
+		return nil, err
+	}
+	if data.AccessToken == "" {
+		return nil, &Error{Operation: "get management token", HTTPStatus: 200, StatusCode: 200, Err: errors.New("the answer holds no access_token")}
+	}
+	c.redactMu.Lock()
+	c.redactions = append(c.redactions, data.AccessToken)
+	c.redactMu.Unlock()
+	return newToken(data.AccessToken, data.ExpiresIn, sentAt, c.cfg.AccessKeyID), nil
+}
+
+// redact removes the secret and every token this client has held from s.
+func (c *Client) redact(s string) string {
+	c.redactMu.RLock()
+	defer c.redactMu.RUnlock()
+	for _, secret := range c.redactions {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, "***")
+		}
+	}
+	return s
+}
+
+// scrubError keeps a transport error's meaning but drops secrets it might quote.
+func (c *Client) scrubError(err error) error {
+	msg := c.redact(err.Error())
+	if msg == err.Error() {
+		return err
+	}
+	return errors.New(msg)
+}
+
+func (c *Client) log(ctx context.Context, level, msg string, fields map[string]any) {
+	if c.logger == nil {
+		return
+	}
+	if level == "Warn" {
+		c.logger.Warn(ctx, msg, fields)
+		return
+	}
+	c.logger.Debug(ctx, msg, fields)
+}
+
+// throttle makes every request of a client wait after a 429, so that concurrent workers
+// slow down together instead of each hammering the API.
+type throttle struct {
+	mu    sync.Mutex
+	until time.Time
+}
+
+func (t *throttle) hold(until time.Time) {
+	t.mu.Lock()
+	if until.After(t.until) {
+		t.until = until
+	}
+	t.mu.Unlock()
+}
+
+func (t *throttle) wait(ctx context.Context) error {
+	t.mu.Lock()
+	d := time.Until(t.until)
+	t.mu.Unlock()
+	if d <= 0 {
+		return nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,83 @@
+package authing
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Outcome says whether a failed TriggerWebhook call may have fired the webhook.
+type Outcome int
+
+const (
+	// NotApplicable is the outcome of calls that fire nothing.
+	NotApplicable Outcome = iota
+	// NotFired means the API surely did not process the request.
+	NotFired
+	// MayHaveFired means the request may have reached Authing and fired the webhook
+	// (a timeout, a cut connection, a 5xx answer): the outcome is unknown.
+	MayHaveFired
+)
+
+// Error is a failed API call with every fact known about it.
+type Error struct {
+	// Operation names the call, such as "trigger webhook".
+	Operation string
+	// HTTPStatus is the HTTP status code, or 0 when no answer arrived.
+	HTTPStatus int
+	// StatusCode, APICode, Message and RequestID come from the response body, when it had them.
+	StatusCode int
+	APICode    int
+	Message    string
+	RequestID  string
+	// Attempts is how many requests were sent for this call.
+	Attempts int
+	// Outcome says whether a trigger may have fired.
+	Outcome Outcome
+	// Err is the underlying transport or decoding error, if any.
+	Err error
+}
+
+// Error renders every known fact on one line.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Operation)
+	b.WriteString(" failed")
+	var facts []string
+	if e.HTTPStatus != 0 {
+		facts = append(facts, fmt.Sprintf("HTTP status %d", e.HTTPStatus))
+	}
+	if e.StatusCode != 0 {
+		facts = append(facts, fmt.Sprintf("statusCode %d", e.StatusCode))
+	}
+	if e.APICode != 0 {
+		facts = append(facts, fmt.Sprintf("apiCode %d", e.APICode))
+	}
+	if e.RequestID != "" {
+		facts = append(facts, "requestId "+e.RequestID)
+	}
+	if e.Attempts > 1 {
+		facts = append(facts, fmt.Sprintf("after %d attempts", e.Attempts))
+	}
+	if len(facts) > 0 {
+		b.WriteString(" (" + strings.Join(facts, ", ") + ")")
+	}
+	switch {
+	case e.Message != "" && e.Err != nil:
+		b.WriteString(": " + e.Message + ": " + e.Err.Error())
+	case e.Message != "":
+		b.WriteString(": " + e.Message)
+	case e.Err != nil:
+		b.WriteString(": " + e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// IsNotFound reports whether err is the API's answer that an object does not exist.
+func IsNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.StatusCode == 404
+}

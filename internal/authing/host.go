@@ -1,0 +1,52 @@
+package authing
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// DefaultHost is the public Authing API host.
+const DefaultHost = "https://api.authing.cn"
+
+// ParseHost checks that host is an absolute https URL with nothing after the host name,
+// or an http URL to a loopback address, and returns it without a trailing slash.
+func ParseHost(host string) (string, error) {
+	raw := strings.TrimSpace(host)
+	if raw == "" {
+		return "", fmt.Errorf("host is empty; use %q or your private deployment's https URL", DefaultHost)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return "", fmt.Errorf("host %q is not an absolute URL; write it with its scheme, for example \"https://%s\"", raw, strings.TrimPrefix(raw, "//"))
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("host %q must not carry user information; credentials go in access_key_id and access_key_secret", u.Redacted())
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return "", fmt.Errorf("host %q must not have a query or fragment", raw)
+	}
+	if strings.Trim(u.Path, "/") != "" {
+		return "", fmt.Errorf("host %q must not have a path: the provider adds /api/v3/... itself", raw)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+	case "http":
+		if !IsLoopback(u.Hostname()) {
+			return "", fmt.Errorf("host %q uses plain http, which is accepted only for loopback addresses (127.0.0.0/8, ::1, localhost); use https", raw)
+		}
+	default:
+		return "", fmt.Errorf("host %q has scheme %q; use https", raw, u.Scheme)
+	}
+	return strings.ToLower(u.Scheme) + "://" + u.Host, nil
+}
+
+// IsLoopback reports whether a host name (without port) is a loopback address or localhost.
+func IsLoopback(hostname string) bool {
+	if strings.EqualFold(hostname, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(hostname)
+	return ip != nil && ip.IsLoopback()
+}

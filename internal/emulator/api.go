@@ -1,0 +1,449 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// apiError is a business error: HTTP 200 with a non-200 statusCode.
+type apiError struct {
+	statusCode int
+	apiCode    int
+	message    string
+}
+
+func (e *apiError) Error() string { return e.message }
+
+func badRequest(format string, args ...any) *apiError {
+	return &apiError{statusCode: 400, apiCode: 2000, message: fmt.Sprintf(format, args...)}
+}
+
+// call is a parsed API request.
+type call struct {
+	r        *http.Request
+	pool     string
+	body     map[string]json.RawMessage
+	query    url.Values
+	received time.Time
+}
+
+type route struct {
+	method    string
+	anonymous bool
+	handle    func(s *Server, c *call) (any, *apiError)
+}
+
+var routes = map[string]route{
+	"get-management-token":   {method: http.MethodPost, anonymous: true, handle: (*Server).getToken},
+	"list-webhooks":          {method: http.MethodGet, handle: (*Server).listWebhooks},
+	"get-webhook":            {method: http.MethodGet, handle: (*Server).getWebhook},
+	"create-webhook":         {method: http.MethodPost, handle: (*Server).createWebhook},
+	"update-webhook":         {method: http.MethodPost, handle: (*Server).updateWebhook},
+	"delete-webhook":         {method: http.MethodPost, handle: (*Server).deleteWebhook},
+	"trigger-webhook":        {method: http.MethodPost, handle: (*Server).triggerWebhook},
+	"get-webhook-logs":       {method: http.MethodPost, handle: (*Server).getWebhookLogs},
+	"get-webhook-event-list": {method: http.MethodGet, handle: (*Server).getEventList},
+}
+
+// Handler serves the API, the receiver and the stats page.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/v3/", s.serveAPI)
+	mux.HandleFunc("/_emulator/receiver/", s.serveReceiver)
+	mux.HandleFunc("/_emulator/stats", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.Stats())
+	})
+	return mux
+}
+
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	verb := strings.TrimPrefix(r.URL.Path, "/api/v3/")
+	requestID := hex.EncodeToString(randomBytes(8))
+	s.mu.Lock()
+	s.stats.Requests[verb]++
+	s.mu.Unlock()
+
+	if f := s.takeFault(verb, false); f != nil && s.apply(w, r, f, requestID) {
+		return
+	}
+	if s.opts.Latency > 0 {
+		t := time.NewTimer(s.opts.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	rt, ok := routes[verb]
+	if !ok || r.Method != rt.method {
+		writeJSON(w, http.StatusNotFound, map[string]any{"statusCode": 404, "message": "Cannot " + r.Method + " " + r.URL.Path, "requestId": requestID})
+		return
+	}
+	c := &call{r: r, query: r.URL.Query(), received: time.Now()}
+	if !rt.anonymous {
+		pool, aerr := s.authenticate(r)
+		if aerr != nil {
+			writeEnvelope(w, requestID, nil, aerr)
+			return
+		}
+		c.pool = pool
+	}
+	if s.throttled(c.pool) {
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{"statusCode": 429, "message": "Too Many Requests", "requestId": requestID})
+		return
+	}
+	if r.Method == http.MethodPost {
+		body, aerr := readObject(r)
+		if aerr != nil {
+			writeEnvelope(w, requestID, nil, aerr)
+			return
+		}
+		c.body = body
+	}
+	data, aerr := rt.handle(s, c)
+	if f := s.takeFault(verb, true); f != nil && s.apply(w, r, f, requestID) {
+		return
+	}
+	writeEnvelope(w, requestID, data, aerr)
+}
+
+// authenticate checks the token and the user pool header, as the real API does.
+func (s *Server) authenticate(r *http.Request) (string, *apiError) {
+	auth := strings.TrimSpace(r.Header.Get("Authorization"))
+	tok := strings.TrimSpace(strings.TrimPrefix(auth, "Bearer "))
+	if tok == "" {
+		return "", &apiError{statusCode: 401, apiCode: 1001, message: "missing Authorization header"}
+	}
+	c, err := s.verifyToken(tok, time.Now())
+	if err != nil {
+		return "", &apiError{statusCode: 401, apiCode: 1002, message: err.Error()}
+	}
+	pool := r.Header.Get("x-authing-userpool-id")
+	if pool == "" {
+		return "", &apiError{statusCode: 400, apiCode: 1003, message: "missing x-authing-userpool-id header"}
+	}
+	if pool != c.UserPoolID {
+		return "", &apiError{statusCode: 403, apiCode: 1004, message: "the token does not belong to user pool " + pool}
+	}
+	return pool, nil
+}
+
+// throttled counts a request against its pool's per-second budget.
+func (s *Server) throttled(pool string) bool {
+	if s.opts.RateLimit < 0 {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	if now.Sub(s.rateStart) >= time.Second {
+		s.rateStart = now
+		clear(s.rateCount)
+	}
+	s.rateCount[pool]++
+	return s.rateCount[pool] > s.opts.RateLimit
+}
+
+func readObject(r *http.Request) (map[string]json.RawMessage, *apiError) {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		return nil, badRequest("Content-Type must be application/json, not %q", ct)
+	}
+	raw, err := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+	if err != nil {
+		return nil, badRequest("could not read the body")
+	}
+	var body map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &body); err != nil || body == nil {
+		return nil, badRequest("the body must be a JSON object")
+	}
+	return body, nil
+}
+
+func writeEnvelope(w http.ResponseWriter, requestID string, data any, aerr *apiError) {
+	if aerr != nil {
+		writeJSON(w, http.StatusOK, map[string]any{"statusCode": aerr.statusCode, "apiCode": aerr.apiCode, "message": aerr.message, "requestId": requestID})
+		return
+	}
+	out := map[string]any{"statusCode": 200, "message": "success", "requestId": requestID}
+	if data != nil {
+		out["data"] = data
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// field decodes one body field into dst; absent fields leave dst alone.
+func field(c *call, name string, dst any) (bool, *apiError) {
+	raw, ok := c.body[name]
+	if !ok || string(raw) == "null" {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return false, badRequest("%s has the wrong type", name)
+	}
+	return true, nil
+}
+
+func (s *Server) getToken(c *call) (any, *apiError) {
+	var id, secret string
+	if _, e := field(c, "accessKeyId", &id); e != nil {
+		return nil, e
+	}
+	if _, e := field(c, "accessKeySecret", &secret); e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	key, ok := s.keys[id]
+	s.mu.Unlock()
+	if id == "" || !ok || secret != key.Secret {
+		return nil, &apiError{statusCode: 401, apiCode: 2003, message: "accessKeyId or accessKeySecret is wrong"}
+	}
+	now := time.Now()
+	exp := now.Add(s.opts.TokenLifetime)
+	s.mu.Lock()
+	s.seq++
+	s.stats.TokensIssued++
+	jti := strconv.Itoa(s.seq)
+	s.mu.Unlock()
+	tok := s.signToken(claims{
+		UserPoolID: key.UserPoolID, IssuedAt: now.Unix(), ExpiresAt: exp.Unix(),
+		IssuedNanos: now.UnixNano(), ExpiresNanos: exp.UnixNano(), ID: jti,
+	})
+	return map[string]any{"access_token": tok, "expires_in": int(math.Ceil(s.opts.TokenLifetime.Seconds()))}, nil
+}
+
+func queryInt(c *call, name string, def int) (int, *apiError) {
+	v := c.query.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, badRequest("%s must be an integer", name)
+	}
+	return n, nil
+}
+
+func (s *Server) listWebhooks(c *call) (any, *apiError) {
+	page, e := queryInt(c, "page", 1)
+	if e != nil {
+		return nil, e
+	}
+	limit, e := queryInt(c, "limit", 10)
+	if e != nil {
+		return nil, e
+	}
+	if page < 1 {
+		return nil, badRequest("page must be at least 1")
+	}
+	if limit < 1 || limit > 50 {
+		return nil, badRequest("limit must be between 1 and 50")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	list := []webhookDTO{}
+	for i := (page - 1) * limit; i < len(s.webhooks) && i < page*limit; i++ {
+		list = append(list, s.webhooks[i].dto())
+	}
+	return map[string]any{"totalCount": len(s.webhooks), "list": list}, nil
+}
+
+func (s *Server) lookup(id string) (*webhookRecord, *apiError) {
+	if id == "" {
+		return nil, badRequest("webhookId is required")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w, ok := s.byID[id]
+	if !ok {
+		return nil, &apiError{statusCode: 404, apiCode: 2004, message: "webhook " + id + " does not exist"}
+	}
+	cp := *w
+	return &cp, nil
+}
+
+func (s *Server) getWebhook(c *call) (any, *apiError) {
+	w, e := s.lookup(c.query.Get("webhookId"))
+	if e != nil {
+		return nil, e
+	}
+	return w.dto(), nil
+}
+
+func (s *Server) getEventList(*call) (any, *apiError) {
+	categories := []map[string]string{}
+	seen := map[string]bool{}
+	events := make([]map[string]string, 0, len(eventNames))
+	for _, name := range eventNames {
+		category := "general"
+		if i := strings.Index(name, ":"); i > 0 {
+			category = name[:i]
+		}
+		if !seen[category] {
+			seen[category] = true
+			categories = append(categories, map[string]string{"name": category, "nameEn": category, "value": category})
+		}
+		events = append(events, map[string]string{"name": name, "nameEn": name, "value": name, "category": category})
+	}
+	return map[string]any{"categories": categories, "events": events}, nil
+}
+
+// triggerWebhook delivers one request to the webhook's URL and relays the answer.
+func (s *Server) triggerWebhook(c *call) (any, *apiError) {
+	var id string
+	if _, e := field(c, "webhookId", &id); e != nil {
+		return nil, e
+	}
+	w, e := s.lookup(id)
+	if e != nil {
+		return nil, e
+	}
+	headers := map[string]string{}
+	if _, e := field(c, "requestHeaders", &headers); e != nil {
+		return nil, badRequest("requestHeaders must be an object of strings")
+	}
+	var body map[string]any
+	present, e := field(c, "requestBody", &body)
+	if e != nil {
+		return nil, badRequest("requestBody must be an object")
+	}
+	if !present {
+		body = map[string]any{"eventName": "test", "data": map[string]any{"description": "A test event from the Authing emulator"}}
+	}
+	resp, status, err := s.deliver(w, headers, body)
+	s.logDelivery(w, body, headers, status, resp, err)
+	if err != nil {
+		return nil, &apiError{statusCode: 500, apiCode: 5001, message: "could not call the webhook's URL: " + err.Error()}
+	}
+	return map[string]any{"response": resp}, nil
+}
+
+// deliver sends one request to the webhook's URL. It counts the delivery before sending,
+// so that a delivery the endpoint saw is always counted.
+func (s *Server) deliver(w *webhookRecord, headers map[string]string, body map[string]any) (any, int, error) {
+	u, err := url.Parse(w.URL)
+	if err != nil || !isLoopback(u.Hostname()) || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, 0, errors.New("the emulator delivers only to http(s) URLs on loopback addresses")
+	}
+	var payload []byte
+	contentType := w.ContentType
+	if contentType == contentTypeForm {
+		form := url.Values{}
+		for k, v := range body {
+			if str, ok := v.(string); ok {
+				form.Set(k, str)
+				continue
+			}
+			b, _ := json.Marshal(v)
+			form.Set(k, string(b))
+		}
+		payload = []byte(form.Encode())
+	} else {
+		payload, _ = json.Marshal(body)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(payload))
+	if err != nil {
+		return nil, 0, err
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("User-Agent", "authing-emulator-webhook")
+	req.Header.Set("x-authing-webhook-id", w.WebhookID)
+	s.mu.Lock()
+	s.stats.Deliveries++
+	if s.stats.DeliveriesByWebhook == nil {
+		s.stats.DeliveriesByWebhook = map[string]int{}
+	}
+	s.stats.DeliveriesByWebhook[w.WebhookID]++
+	s.mu.Unlock()
+	resp, err := s.delivery.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, resp.StatusCode, err
+	}
+	var parsed json.RawMessage
+	if json.Unmarshal(raw, &parsed) == nil {
+		return parsed, resp.StatusCode, nil
+	}
+	return string(raw), resp.StatusCode, nil
+}
+
+func (s *Server) logDelivery(w *webhookRecord, body map[string]any, headers map[string]string, status int, resp any, err error) {
+	entry := webhookLog{
+		WebhookID:          w.WebhookID,
+		EventName:          "test",
+		RequestBody:        body,
+		RequestHeaders:     headers,
+		ResponseStatusCode: status,
+		ResponseBody:       resp,
+		Timestamp:          time.Now().UTC().Format(time.RFC3339Nano),
+		Success:            err == nil && status >= 200 && status < 300,
+	}
+	if name, ok := body["eventName"].(string); ok {
+		entry.EventName = name
+	}
+	if err != nil {
+		entry.ErrorMessage = err.Error()
+	}
+	s.mu.Lock()
+	if live, ok := s.byID[w.WebhookID]; ok {
+		live.logs = append(live.logs, entry)
+	}
+	s.mu.Unlock()
+}
+
+func (s *Server) getWebhookLogs(c *call) (any, *apiError) {
+	var id string
+	if _, e := field(c, "webhookId", &id); e != nil {
+		return nil, e
+	}
+	page, limit := 1, 10
+	if _, e := field(c, "page", &page); e != nil {
+		return nil, e
+	}
+	if _, e := field(c, "limit", &limit); e != nil {
+		return nil, e
+	}
+	if page < 1 || limit < 1 || limit > 50 {
+		return nil, badRequest("page must be at least 1 and limit between 1 and 50")
+	}
+	w, e := s.lookup(id)
+	if e != nil {
+		return nil, e
+	}
+	list := []webhookLog{}
+	for i := (page - 1) * limit; i < len(w.logs) && i < page*limit; i++ {
+		list = append(list, w.logs[i])
+	}
+	return map[string]any{"totalCount": len(w.logs), "list": list}, nil
+}
+
+func validEvent(name string) bool { return slices.Contains(eventNames, name) }

@@ -1,0 +1,200 @@
+// Package emulator is a local Authing management API for tests and demos.
+//
+// It serves the routes the provider uses on a loopback port, as strictly as the real API:
+// the response envelope, management tokens (JWTs with scoped_userpool_id and a
+// configurable lifetime), the limit <= 50 rule, 401 for a bad or expired token and
+// HTTP 429 throttling. Its trigger-webhook really delivers an HTTP request to the
+// webhook's URL (loopback only) and relays the answer. A built-in receiver under
+// /_emulator/receiver/ answers deliveries, so a demo needs no second program.
+//
+// Tests inject faults per route (InjectFault) and read counters (Stats); a standalone
+// user reads the same counters at /_emulator/stats.
+//
+// The package speaks only HTTP and imports nothing else of this module.
+package emulator
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// DefaultTokenLifetime is the lifetime of issued tokens, as on the real API.
+const DefaultTokenLifetime = 7200 * time.Second
+
+// DefaultRateLimit is the real API's free-plan limit: requests per second per user pool.
+const DefaultRateLimit = 300
+
+// AccessKey is an access key pair the emulator accepts.
+type AccessKey struct {
+	ID     string
+	Secret string
+	// UserPoolID is the pool the key's tokens are scoped to; empty means ID.
+	UserPoolID string
+}
+
+// Options configure a Server.
+type Options struct {
+	// Keys are the accepted access keys. At least one is required.
+	Keys []AccessKey
+	// TokenLifetime is the lifetime of issued tokens; 0 means DefaultTokenLifetime.
+	TokenLifetime time.Duration
+	// Latency is added before every API answer (not receiver answers).
+	Latency time.Duration
+	// RateLimit is requests per second per user pool; 0 means DefaultRateLimit, <0 none.
+	RateLimit int
+}
+
+// Server is a running emulator.
+type Server struct {
+	opts     Options
+	signKey  []byte
+	listener net.Listener
+	http     *http.Server
+	url      string
+	delivery *http.Client
+
+	mu        sync.Mutex
+	keys      map[string]AccessKey
+	webhooks  []*webhookRecord
+	byID      map[string]*webhookRecord
+	revoked   time.Time // tokens issued before this instant are refused
+	faults    map[string][]*faultState
+	stats     Stats
+	received  []ReceivedRequest
+	rateStart time.Time
+	rateCount map[string]int
+	seq       int
+}
+
+// New returns a Server that is not yet listening.
+func New(opts Options) (*Server, error) {
+	if len(opts.Keys) == 0 {
+		return nil, fmt.Errorf("emulator: at least one access key is required")
+	}
+	if opts.TokenLifetime <= 0 {
+		opts.TokenLifetime = DefaultTokenLifetime
+	}
+	if opts.RateLimit == 0 {
+		opts.RateLimit = DefaultRateLimit
+	}
+	s := &Server{
+		opts:      opts,
+		signKey:   randomBytes(32),
+		keys:      map[string]AccessKey{},
+		byID:      map[string]*webhookRecord{},
+		faults:    map[string][]*faultState{},
+		rateCount: map[string]int{},
+		stats:     Stats{Requests: map[string]int{}},
+		delivery: &http.Client{
+			Timeout: 30 * time.Second,
+			// The emulator delivers to loopback only, and never follows a redirect off it.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}
+	for _, k := range opts.Keys {
+		if k.UserPoolID == "" {
+			k.UserPoolID = k.ID
+		}
+		s.keys[k.ID] = k
+	}
+	return s, nil
+}
+
+// Start listens on addr (a loopback address; "" means 127.0.0.1 on a free port) and
+// serves in the background.
+func (s *Server) Start(addr string) error {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("emulator: listen address %q: %w", addr, err)
+	}
+	if !isLoopback(host) {
+		return fmt.Errorf("emulator: listen address %q is not a loopback address", addr)
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("emulator: %w", err)
+	}
+	s.listener = l
+	s.url = "http://" + l.Addr().String()
+	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.http.Serve(l) }()
+	return nil
+}
+
+// URL is the base URL to configure as the provider's host.
+func (s *Server) URL() string { return s.url }
+
+// ReceiverURL is the URL of the built-in receiver for a given name.
+func (s *Server) ReceiverURL(name string) string { return s.url + "/_emulator/receiver/" + name }
+
+// Close stops the server and drops open connections.
+func (s *Server) Close() error {
+	if s.http == nil {
+		return nil
+	}
+	return s.http.Close()
+}
+
+// Stats are the emulator's counters.
+type Stats struct {
+	// Requests counts API requests per route (the verb after /api/v3/), faults included.
+	Requests map[string]int `json:"requests"`
+	// TokensIssued counts management tokens issued.
+	TokensIssued int `json:"tokensIssued"`
+	// Deliveries counts requests sent to webhook URLs by trigger-webhook.
+	Deliveries int `json:"deliveries"`
+	// DeliveriesByWebhook counts deliveries per webhook ID.
+	DeliveriesByWebhook map[string]int `json:"deliveriesByWebhook"`
+	// ReceiverHits counts requests the built-in receiver answered.
+	ReceiverHits int `json:"receiverHits"`
+}
+
+// Stats returns a copy of the counters.
+func (s *Server) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.stats
+	out.Requests = make(map[string]int, len(s.stats.Requests))
+	for k, v := range s.stats.Requests {
+		out.Requests[k] = v
+	}
+	out.DeliveriesByWebhook = make(map[string]int, len(s.stats.DeliveriesByWebhook))
+	for k, v := range s.stats.DeliveriesByWebhook {
+		out.DeliveriesByWebhook[k] = v
+	}
+	return out
+}
+
+// ExpireTokens makes every token issued so far invalid, as if it had expired.
+func (s *Server) ExpireTokens() {
+	s.mu.Lock()
+	s.revoked = time.Now()
+	s.mu.Unlock()
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return b
+}
+
+// newObjectID returns a 24-hex-digit ID in the shape of the API's IDs.
+func newObjectID() string { return hex.EncodeToString(randomBytes(12)) }
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,263 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	contentTypeJSON = "application/json"
+	contentTypeForm = "application/x-www-form-urlencoded"
+)
+
+// Webhook is a webhook as tests create it with AddWebhook.
+type Webhook struct {
+	Name        string
+	URL         string
+	ContentType string
+	Enabled     bool
+	Events      []string
+	Secret      string
+}
+
+type webhookRecord struct {
+	Webhook
+	WebhookID string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	logs      []webhookLog
+}
+
+type webhookDTO struct {
+	WebhookID   string   `json:"webhookId"`
+	Name        string   `json:"name"`
+	URL         string   `json:"url"`
+	ContentType string   `json:"contentType"`
+	Enabled     bool     `json:"enabled"`
+	Events      []string `json:"events"`
+	Secret      string   `json:"secret,omitempty"`
+	CreatedAt   string   `json:"createdAt"`
+	UpdatedAt   string   `json:"updatedAt"`
+}
+
+type webhookLog struct {
+	WebhookID          string            `json:"webhookId"`
+	EventName          string            `json:"eventName"`
+	RequestBody        any               `json:"requestBody"`
+	RequestHeaders     map[string]string `json:"requestHeaders"`
+	ResponseStatusCode int               `json:"responseStatusCode"`
+	ResponseHeaders    map[string]string `json:"responseHeaders"`
+	ResponseBody       any               `json:"responseBody"`
+	Timestamp          string            `json:"timestamp"`
+	Success            bool              `json:"success"`
+	ErrorMessage       string            `json:"errorMessage,omitempty"`
+}
+
+func (w *webhookRecord) dto() webhookDTO {
+	events := w.Events
+	if events == nil {
+		events = []string{}
+	}
+	return webhookDTO{
+		WebhookID: w.WebhookID, Name: w.Name, URL: w.URL, ContentType: w.ContentType,
+		Enabled: w.Enabled, Events: events, Secret: w.Secret,
+		CreatedAt: w.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z"),
+		UpdatedAt: w.UpdatedAt.UTC().Format("2006-01-02T15:04:05.000Z"),
+	}
+}
+
+// AddWebhook creates a webhook directly, for test set-up, and returns its ID.
+func (s *Server) AddWebhook(w Webhook) string {
+	if w.ContentType == "" {
+		w.ContentType = contentTypeJSON
+	}
+	now := time.Now()
+	rec := &webhookRecord{Webhook: w, WebhookID: newObjectID(), CreatedAt: now, UpdatedAt: now}
+	s.mu.Lock()
+	s.webhooks = append(s.webhooks, rec)
+	s.byID[rec.WebhookID] = rec
+	s.mu.Unlock()
+	return rec.WebhookID
+}
+
+// SeedWebhooks adds n enabled webhooks named "<prefix>-<i>" that point at the built-in
+// receiver, and returns their IDs in order.
+func (s *Server) SeedWebhooks(prefix string, n int) []string {
+	ids := make([]string, n)
+	for i := range n {
+		name := fmt.Sprintf("%s-%d", prefix, i+1)
+		ids[i] = s.AddWebhook(Webhook{Name: name, URL: s.ReceiverURL(name), Enabled: true, Events: []string{"user:created"}})
+	}
+	return ids
+}
+
+// RemoveWebhook deletes a webhook directly, as a change made outside Terraform would.
+func (s *Server) RemoveWebhook(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.removeLocked(id)
+}
+
+func (s *Server) removeLocked(id string) {
+	if _, ok := s.byID[id]; !ok {
+		return
+	}
+	delete(s.byID, id)
+	for i, w := range s.webhooks {
+		if w.WebhookID == id {
+			s.webhooks = append(s.webhooks[:i], s.webhooks[i+1:]...)
+			break
+		}
+	}
+}
+
+// webhookFields reads and checks the writable fields of create-webhook and update-webhook.
+func webhookFields(c *call, w *Webhook, requireAll bool) *apiError {
+	for _, name := range []string{"name", "url", "events", "contentType"} {
+		if _, ok := c.body[name]; requireAll && !ok {
+			return badRequest("%s is required", name)
+		}
+	}
+	if _, e := field(c, "name", &w.Name); e != nil {
+		return e
+	}
+	if _, e := field(c, "url", &w.URL); e != nil {
+		return e
+	}
+	if _, e := field(c, "events", &w.Events); e != nil {
+		return e
+	}
+	if _, e := field(c, "contentType", &w.ContentType); e != nil {
+		return e
+	}
+	if _, e := field(c, "enabled", &w.Enabled); e != nil {
+		return e
+	}
+	if _, e := field(c, "secret", &w.Secret); e != nil {
+		return e
+	}
+	if strings.TrimSpace(w.Name) == "" {
+		return badRequest("name must not be empty")
+	}
+	if u, err := url.Parse(w.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return badRequest("url must be an absolute http(s) URL")
+	}
+	if w.ContentType != contentTypeJSON && w.ContentType != contentTypeForm {
+		return badRequest("contentType must be %s or %s", contentTypeJSON, contentTypeForm)
+	}
+	for _, e := range w.Events {
+		if !validEvent(e) {
+			return badRequest("unknown event %q", e)
+		}
+	}
+	return nil
+}
+
+func (s *Server) createWebhook(c *call) (any, *apiError) {
+	w := Webhook{Enabled: true}
+	if e := webhookFields(c, &w, true); e != nil {
+		return nil, e
+	}
+	id := s.AddWebhook(w)
+	rec, e := s.lookup(id)
+	if e != nil {
+		return nil, e
+	}
+	return rec.dto(), nil
+}
+
+func (s *Server) updateWebhook(c *call) (any, *apiError) {
+	var id string
+	if _, e := field(c, "webhookId", &id); e != nil {
+		return nil, e
+	}
+	cur, e := s.lookup(id)
+	if e != nil {
+		return nil, e
+	}
+	w := cur.Webhook
+	if e := webhookFields(c, &w, false); e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	live, ok := s.byID[id]
+	if ok {
+		live.Webhook = w
+		live.UpdatedAt = time.Now()
+		cur = &webhookRecord{Webhook: live.Webhook, WebhookID: live.WebhookID, CreatedAt: live.CreatedAt, UpdatedAt: live.UpdatedAt}
+	}
+	s.mu.Unlock()
+	if !ok {
+		return nil, &apiError{statusCode: 404, apiCode: 2004, message: "webhook " + id + " does not exist"}
+	}
+	return cur.dto(), nil
+}
+
+func (s *Server) deleteWebhook(c *call) (any, *apiError) {
+	var ids []string
+	if _, e := field(c, "webhookIds", &ids); e != nil {
+		return nil, e
+	}
+	if len(ids) == 0 {
+		return nil, badRequest("webhookIds must be a non-empty array")
+	}
+	s.mu.Lock()
+	for _, id := range ids {
+		s.removeLocked(id)
+	}
+	s.mu.Unlock()
+	return nil, nil
+}
+
+// ReceivedRequest is one request the built-in receiver answered.
+type ReceivedRequest struct {
+	Method  string
+	Path    string
+	Headers http.Header
+	Body    string
+}
+
+// Received returns the requests the built-in receiver answered, oldest first.
+func (s *Server) Received() []ReceivedRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]ReceivedRequest(nil), s.received...)
+}
+
+// serveReceiver answers webhook deliveries: it echoes what it got as JSON, with the
+// status given by ?status=N (default 200).
+func (s *Server) serveReceiver(w http.ResponseWriter, r *http.Request) {
+	raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	s.mu.Lock()
+	s.stats.ReceiverHits++
+	s.received = append(s.received, ReceivedRequest{Method: r.Method, Path: r.URL.Path, Headers: r.Header.Clone(), Body: string(raw)})
+	s.mu.Unlock()
+	status := http.StatusOK
+	if v, err := strconv.Atoi(r.URL.Query().Get("status")); err == nil && v >= 200 && v <= 599 {
+		status = v
+	}
+	var body any = string(raw)
+	var parsed json.RawMessage
+	if json.Unmarshal(raw, &parsed) == nil {
+		body = parsed
+	} else if form, err := url.ParseQuery(string(raw)); err == nil && strings.HasPrefix(r.Header.Get("Content-Type"), contentTypeForm) {
+		flat := map[string]string{}
+		for k := range form {
+			flat[k] = form.Get(k)
+		}
+		body = flat
+	}
+	writeJSON(w, status, map[string]any{
+		"received":    true,
+		"receiver":    strings.TrimPrefix(r.URL.Path, "/_emulator/receiver/"),
+		"method":      r.Method,
+		"contentType": r.Header.Get("Content-Type"),
+		"body":        body,
+	})
+}
