@@ -1,0 +1,63 @@
+// Command authing-emulator serves a local Authing management API on a loopback port, for
+// trying the provider and for its tests. It accepts one access key, seeds webhooks that
+// point at its built-in receiver, and serves until interrupted.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/authing/terraform-provider-authing/internal/emulator"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free port)")
+	keyID := flag.String("access-key-id", envOr("AUTHING_ACCESS_KEY_ID", "emulator-user-pool"), "access key ID to accept; it is also the user pool ID")
+	urlFile := flag.String("url-file", "", "write the base URL to this file once listening")
+	seed := flag.Int("seed", 1, "number of webhooks to create, named sample-1..N, pointing at the built-in receiver")
+	lifetime := flag.Duration("token-lifetime", emulator.DefaultTokenLifetime, "lifetime of issued management tokens")
+	latency := flag.Duration("latency", 0, "delay added to every API answer")
+	rate := flag.Int("rate-limit", emulator.DefaultRateLimit, "requests per second per user pool before HTTP 429 (negative: no limit)")
+	flag.Parse()
+
+	// The secret comes only from the environment, so it never shows in a process list.
+	secret := os.Getenv("AUTHING_ACCESS_KEY_SECRET")
+	if secret == "" {
+		log.Fatal("authing-emulator: set AUTHING_ACCESS_KEY_SECRET to the secret the emulator should accept")
+	}
+	srv, err := emulator.New(emulator.Options{
+		Keys:          []emulator.AccessKey{{ID: *keyID, Secret: secret}},
+		TokenLifetime: *lifetime,
+		Latency:       *latency,
+		RateLimit:     *rate,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.Start(*listen); err != nil {
+		log.Fatal(err)
+	}
+	srv.SeedWebhooks("sample", *seed)
+	fmt.Printf("Authing emulator listening on %s (access key ID %s, %d webhooks, stats at %s/_emulator/stats)\n", srv.URL(), *keyID, *seed, srv.URL())
+	if *urlFile != "" {
+		if err := os.WriteFile(*urlFile, []byte(srv.URL()+"\n"), 0o600); err != nil {
+			log.Fatal(err)
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	_ = srv.Close()
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}

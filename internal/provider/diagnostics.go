@@ -1,0 +1,53 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/authing/terraform-provider-authing/internal/authing"
+)
+
+// errorDetail renders every fact of a failed call, one per line, for a diagnostic's detail.
+func errorDetail(err error) string {
+	var e *authing.Error
+	if !errors.As(err, &e) {
+		return err.Error()
+	}
+	var b strings.Builder
+	switch e.Outcome {
+	case authing.NotFired:
+		b.WriteString("The request was not processed, so the webhook was not fired.\n\n")
+	case authing.MayHaveFired:
+		b.WriteString("The webhook MAY HAVE FIRED: the request may have reached Authing, but no answer confirmed the outcome. " +
+			"The provider never repeats such a request, so that a webhook is not fired twice by accident.\n" +
+			"Nothing was recorded in state, so the next apply will trigger the webhook again. If a second delivery matters, " +
+			"check the webhook's logs in the Authing console first. Once a firing is recorded, change a value in `triggers` to fire again deliberately.\n\n")
+	}
+	line := func(name, value string) {
+		if value != "" && value != "0" {
+			fmt.Fprintf(&b, "%-12s %s\n", name+":", value)
+		}
+	}
+	line("Operation", e.Operation)
+	line("HTTP status", fmt.Sprint(e.HTTPStatus))
+	line("statusCode", fmt.Sprint(e.StatusCode))
+	line("apiCode", fmt.Sprint(e.APICode))
+	line("message", e.Message)
+	line("requestId", e.RequestID)
+	if e.Attempts > 1 {
+		line("Attempts", fmt.Sprint(e.Attempts))
+	}
+	if e.Err != nil {
+		cause := e.Err.Error()
+		if errors.Is(e.Err, context.DeadlineExceeded) {
+			cause += " (the operation's timeout ran out; raise it in the timeouts block if the API is slow)"
+		}
+		if errors.Is(e.Err, context.Canceled) {
+			cause += " (the run was interrupted)"
+		}
+		line("Cause", cause)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

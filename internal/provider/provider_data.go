@@ -1,0 +1,134 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/authing/terraform-provider-authing/internal/authing"
+)
+
+// providerData is what Configure hands to data sources, resources and actions: the
+// resolved configuration and an API client built once, on first use.
+type providerData struct {
+	version          string
+	terraformVersion string
+	// unknown lists provider attributes whose values were not known at configure time.
+	unknown []string
+	cfg     authing.Config
+	// missing lists the credentials that neither the configuration nor the environment set.
+	missing []string
+	// invalid is set when the configuration had an error already reported by Configure.
+	invalid bool
+
+	once   sync.Once
+	client *authing.Client
+	err    error
+}
+
+// resolve fills the configuration from the provider block and the environment.
+func (d *providerData) resolve(cfg providerModel, diags *diag.Diagnostics) {
+	id, _ := setting(cfg.AccessKeyID, EnvAccessKeyID)
+	secret, _ := setting(cfg.AccessKeySecret, EnvAccessKeySecret)
+	host, hostFrom := setting(cfg.Host, EnvHost)
+	tenant, _ := setting(cfg.TenantID, EnvTenantID)
+	caFile, caFrom := setting(cfg.CAFile, EnvCAFile)
+
+	if strings.TrimSpace(id) == "" {
+		d.missing = append(d.missing, "access_key_id (or the "+EnvAccessKeyID+" environment variable)")
+	}
+	if strings.TrimSpace(secret) == "" {
+		d.missing = append(d.missing, "access_key_secret (or the "+EnvAccessKeySecret+" environment variable)")
+	}
+	if strings.TrimSpace(host) == "" {
+		host = authing.DefaultHost
+	}
+	parsed, err := authing.ParseHost(host)
+	if err != nil {
+		diags.AddAttributeError(path.Root("host"), "Invalid Authing host", fmt.Sprintf("The host set by %s is not usable: %s.", hostFrom, err))
+		d.invalid = true
+	}
+	d.cfg = authing.Config{
+		Host:            parsed,
+		AccessKeyID:     strings.TrimSpace(id),
+		AccessKeySecret: secret,
+		TenantID:        strings.TrimSpace(tenant),
+		UserAgent:       userAgent(d.version, d.terraformVersion),
+		Logger:          tflogLogger{},
+	}
+	if !cfg.ListConcurrency.IsNull() {
+		d.cfg.ListConcurrency = int(cfg.ListConcurrency.ValueInt64())
+	}
+	if strings.TrimSpace(caFile) != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			diags.AddAttributeError(path.Root("ca_file"), "Cannot read the CA file", fmt.Sprintf("The CA file set by %s could not be read: %s.", caFrom, err))
+			d.invalid = true
+		}
+		d.cfg.CAPEM = pem
+	}
+}
+
+func userAgent(version, terraformVersion string) string {
+	ua := "terraform-provider-authing/" + version
+	if terraformVersion != "" {
+		ua += " (terraform " + terraformVersion + ")"
+	}
+	return ua
+}
+
+// Client returns the API client, building it on first use. It reports missing
+// credentials and unknown configuration as errors that say what to do.
+func (d *providerData) Client() (*authing.Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	switch {
+	case d == nil:
+		diags.AddError("Provider not configured", "The authing provider was not configured before use. This is a bug in the provider; please report it.")
+		return nil, diags
+	case len(d.unknown) > 0:
+		diags.AddError("Provider configuration not known yet",
+			fmt.Sprintf("The authing provider's %s depends on values that are known only after apply, so it cannot call the Authing API during this plan. "+
+				"Set these attributes from values known at plan time, or apply the resources they depend on first (for example with -target).", strings.Join(d.unknown, ", ")))
+		return nil, diags
+	case d.invalid:
+		diags.AddError("Invalid provider configuration", "The authing provider's configuration has errors, reported above; fix them first.")
+		return nil, diags
+	case len(d.missing) > 0:
+		diags.AddError("Missing Authing credentials",
+			"Calling the Authing API needs an access key, and these are not set: "+strings.Join(d.missing, "; ")+
+				". Find the access key in the Authing console, then set it in the provider block or the environment.")
+		return nil, diags
+	}
+	d.once.Do(func() { d.client, d.err = authing.New(d.cfg) })
+	if d.err != nil {
+		diags.AddError("Invalid provider configuration", d.err.Error())
+	}
+	return d.client, diags
+}
+
+// tflogLogger routes the client's request logs into Terraform's log.
+type tflogLogger struct{}
+
+func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(ctx, msg, fields)
+}
+
+func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Warn(ctx, msg, fields)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

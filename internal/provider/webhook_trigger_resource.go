@@ -1,0 +1,176 @@
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*webhookTriggerResource)(nil)
+	_ resource.ResourceWithImportState = (*webhookTriggerResource)(nil)
+)
+
+// defaultTriggerTimeout bounds one firing, retries of throttled requests included.
+const defaultTriggerTimeout = 2 * time.Minute
+
+// NewWebhookTriggerResource returns the authing_webhook_trigger resource.
+func NewWebhookTriggerResource() resource.Resource { return &webhookTriggerResource{} }
+
+type webhookTriggerResource struct {
+	data *providerData
+}
+
+type webhookTriggerModel struct {
+	ID             types.String         `tfsdk:"id"`
+	WebhookID      types.String         `tfsdk:"webhook_id"`
+	RequestHeaders types.Map            `tfsdk:"request_headers"`
+	RequestBody    jsontypes.Normalized `tfsdk:"request_body"`
+	Triggers       types.Map            `tfsdk:"triggers"`
+	Response       types.String         `tfsdk:"response"`
+	TriggeredAt    types.String         `tfsdk:"triggered_at"`
+	Timeouts       timeouts.Value       `tfsdk:"timeouts"`
+}
+
+func (r *webhookTriggerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_webhook_trigger"
+}
+
+func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "Fires a webhook once through Authing's TriggerWebhook call when created, and again whenever an input changes, " +
+			"and stores what the webhook's endpoint answered. Reading never calls the API; destroying only forgets the firing.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:      true,
+				Description:   "Unique identifier of this firing; a new firing gets a new one.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"webhook_id": schema.StringAttribute{
+				Required:      true,
+				Validators:    []validator.String{notBlankValidator{}},
+				Description:   "ID of the webhook to fire (`webhookId` in the API). Changing it fires again.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"request_headers": schema.MapAttribute{
+				Optional:      true,
+				ElementType:   types.StringType,
+				Validators:    []validator.Map{headersValidator{}},
+				Description:   "Extra HTTP headers Authing adds to the request it sends to the webhook (`requestHeaders`). Changing them fires again.",
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
+			"request_body": schema.StringAttribute{
+				Optional:   true,
+				Computed:   true,
+				CustomType: jsontypes.NormalizedType{},
+				Validators: []validator.String{jsonObjectValidator{}},
+				Description: "JSON object Authing sends as the webhook's body (`requestBody`), usually built with `jsonencode()`. " +
+					"Only a change of meaning fires again: re-formatting or re-ordering keys does not. Unset, Authing sends its own test event.",
+				PlanModifiers: []planmodifier.String{semanticJSONRequiresReplace{}},
+			},
+			"triggers": schema.MapAttribute{
+				Optional:      true,
+				ElementType:   types.StringType,
+				Description:   "Arbitrary keys and values; any change fires the webhook again. Use it to re-fire on a deploy, for example `{ version = var.release }`.",
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
+			"response": schema.StringAttribute{
+				Computed:      true,
+				Description:   "What the webhook's endpoint answered (`data.response` of the API's answer), as canonical JSON. Decode it with `jsondecode()`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"triggered_at": schema.StringAttribute{
+				Computed:      true,
+				Description:   "When the webhook was fired, in RFC 3339 format (UTC).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, CreateDescription: "How long one firing may take, throttling retries included (default `2m`). A firing that times out may have reached the webhook and is not retried."}),
+		},
+	}
+}
+
+func (r *webhookTriggerResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
+	if data, ok := req.ProviderData.(*providerData); ok {
+		r.data = data
+	}
+}
+
+// Create fires the webhook once. On any failure it writes no state, so the next apply
+// fires again.
+func (r *webhookTriggerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan webhookTriggerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTriggerTimeout)
+	resp.Diagnostics.Append(diags...)
+	in, diags := triggerInput(ctx, plan.WebhookID, plan.RequestHeaders, plan.RequestBody)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	tflog.Debug(ctx, "Triggering Authing webhook", map[string]any{"webhook_id": in.WebhookID})
+	result, err := client.TriggerWebhook(ctx, in)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("webhook_id"), "Could not trigger webhook", errorDetail(err))
+		return
+	}
+	plan.ID = types.StringValue(newFiringID())
+	plan.Response = types.StringValue(result.Response)
+	plan.TriggeredAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+	if plan.RequestBody.IsUnknown() {
+		plan.RequestBody = jsontypes.NewNormalizedNull()
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read keeps the state as it is: a firing is a past event, and there is nothing at
+// Authing to compare it with.
+func (r *webhookTriggerResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+// Update is never called with a change of inputs (every input forces a replacement); it
+// only carries timeouts changes into state.
+func (r *webhookTriggerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan webhookTriggerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete forgets the firing; nothing at Authing is undone.
+func (r *webhookTriggerResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// ImportState refuses: a firing cannot be imported, only made.
+func (r *webhookTriggerResource) ImportState(_ context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.AddError("Import not supported",
+		"authing_webhook_trigger records a firing made by this configuration; there is nothing at Authing to import. "+
+			"Add the resource to the configuration and apply it to fire the webhook.")
+}
+
+func newFiringID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,194 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"regexp"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/authing/terraform-provider-authing/internal/authing"
+)
+
+var _ datasource.DataSourceWithConfigure = (*webhooksDataSource)(nil)
+
+// NewWebhooksDataSource returns the authing_webhooks data source.
+func NewWebhooksDataSource() datasource.DataSource { return &webhooksDataSource{} }
+
+type webhooksDataSource struct {
+	data *providerData
+}
+
+type webhooksModel struct {
+	ID        types.String `tfsdk:"id"`
+	Name      types.String `tfsdk:"name"`
+	NameRegex types.String `tfsdk:"name_regex"`
+	Enabled   types.Bool   `tfsdk:"enabled"`
+	Event     types.String `tfsdk:"event"`
+	IDs       types.List   `tfsdk:"ids"`
+	Webhooks  types.List   `tfsdk:"webhooks"`
+}
+
+var webhookObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"webhook_id":   types.StringType,
+	"name":         types.StringType,
+	"url":          types.StringType,
+	"content_type": types.StringType,
+	"enabled":      types.BoolType,
+	"events":       types.ListType{ElemType: types.StringType},
+	"created_at":   types.StringType,
+	"updated_at":   types.StringType,
+}}
+
+func (d *webhooksDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_webhooks"
+}
+
+func (d *webhooksDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "Lists the webhooks of the user pool, in the API's order, optionally filtered. All pages are read (50 webhooks a request); the filters apply after listing. The signing secret is never exposed.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:    true,
+				Description: "Identifier derived from the filters: the same filters give the same ID.",
+			},
+			"name": schema.StringAttribute{
+				Optional:    true,
+				Description: "Keep only webhooks with exactly this name.",
+			},
+			"name_regex": schema.StringAttribute{
+				Optional:    true,
+				Validators:  []validator.String{regexValidator{}},
+				Description: "Keep only webhooks whose name matches this regular expression (RE2 syntax, unanchored: use `^...$` for a whole-name match).",
+			},
+			"enabled": schema.BoolAttribute{
+				Optional:    true,
+				Description: "Keep only enabled (`true`) or disabled (`false`) webhooks.",
+			},
+			"event": schema.StringAttribute{
+				Optional:    true,
+				Description: "Keep only webhooks subscribed to this event name, such as `user:created`.",
+			},
+			"ids": schema.ListAttribute{
+				Computed:    true,
+				ElementType: types.StringType,
+				Description: "The `webhook_id` of every webhook that passed the filters, in order. Empty, not null, when none did.",
+			},
+			"webhooks": schema.ListAttribute{
+				Computed:    true,
+				ElementType: webhookObjectType,
+				Description: "The webhooks that passed the filters, in the API's order: `webhook_id`, `name`, `url`, `content_type`, `enabled`, `events`, `created_at`, `updated_at`. Empty, not null, when none did.",
+			},
+		},
+	}
+}
+
+func (d *webhooksDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
+	if data, ok := req.ProviderData.(*providerData); ok {
+		d.data = data
+	}
+}
+
+func (d *webhooksDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m webhooksModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	filter, err := newWebhookFilter(m)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
+		return
+	}
+	client, diags := d.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	all, err := client.ListWebhooks(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not list webhooks", errorDetail(err))
+		return
+	}
+	ids := []attr.Value{}
+	objects := []attr.Value{}
+	for _, w := range all {
+		if !filter.keep(w) {
+			continue
+		}
+		obj, diags := webhookObject(w)
+		resp.Diagnostics.Append(diags...)
+		ids = append(ids, types.StringValue(w.WebhookID))
+		objects = append(objects, obj)
+	}
+	m.ID = types.StringValue(filter.id())
+	m.IDs = types.ListValueMust(types.StringType, ids)
+	m.Webhooks = types.ListValueMust(webhookObjectType, objects)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func webhookObject(w authing.Webhook) (attr.Value, diag.Diagnostics) {
+	events := make([]attr.Value, 0, len(w.Events))
+	for _, e := range w.Events {
+		events = append(events, types.StringValue(e))
+	}
+	return types.ObjectValue(webhookObjectType.AttrTypes, map[string]attr.Value{
+		"webhook_id":   types.StringValue(w.WebhookID),
+		"name":         types.StringValue(w.Name),
+		"url":          types.StringValue(w.URL),
+		"content_type": types.StringValue(w.ContentType),
+		"enabled":      types.BoolValue(w.Enabled),
+		"events":       types.ListValueMust(types.StringType, events),
+		"created_at":   types.StringValue(w.CreatedAt),
+		"updated_at":   types.StringValue(w.UpdatedAt),
+	})
+}
+
+// webhookFilter applies the data source's optional filters.
+type webhookFilter struct {
+	Name      *string `json:"name,omitempty"`
+	NameRegex *string `json:"name_regex,omitempty"`
+	Enabled   *bool   `json:"enabled,omitempty"`
+	Event     *string `json:"event,omitempty"`
+	re        *regexp.Regexp
+}
+
+func newWebhookFilter(m webhooksModel) (webhookFilter, error) {
+	f := webhookFilter{
+		Name:      m.Name.ValueStringPointer(),
+		NameRegex: m.NameRegex.ValueStringPointer(),
+		Enabled:   m.Enabled.ValueBoolPointer(),
+		Event:     m.Event.ValueStringPointer(),
+	}
+	if f.NameRegex != nil {
+		re, err := regexp.Compile(*f.NameRegex)
+		if err != nil {
+			return f, err
+		}
+		f.re = re
+	}
+	return f, nil
+}
+
+func (f webhookFilter) keep(w authing.Webhook) bool {
+	return (f.Name == nil || w.Name == *f.Name) &&
+		(f.re == nil || f.re.MatchString(w.Name)) &&
+		(f.Enabled == nil || w.Enabled == *f.Enabled) &&
+		(f.Event == nil || slices.Contains(w.Events, *f.Event))
+}
+
+// id is a digest of the filters, so that the same filters always give the same ID.
+func (f webhookFilter) id() string {
+	b, _ := json.Marshal(f)
+	sum := sha256.Sum256(b)
+	return "webhooks-" + hex.EncodeToString(sum[:8])
+}
