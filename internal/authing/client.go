@@ -190,6 +190,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		}
 		a := c.send(ctx, r, payload, tok, n)
 		if a.err == nil && a.envErr == nil && a.status == http.StatusOK && a.env.StatusCode == 200 {
+			c.throttle.reset()
 			if out == nil || len(a.env.Data) == 0 || string(a.env.Data) == "null" {
 				return nil
 			}
@@ -214,8 +215,8 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			return e
 		}
 		d := c.cfg.Retry.backoff(n, wait)
-		if a.retryAfter > 0 || a.status == http.StatusTooManyRequests {
-			c.throttle.hold(time.Now().Add(d))
+		if isThrottled(a) {
+			d = c.throttle.onThrottle(c.cfg.Retry, a.retryAfter)
 		}
 		c.log(ctx, "Debug", "Retrying Authing API call", map[string]any{"operation": r.op, "attempt": n, "wait_ms": d.Milliseconds(), "reason": e.Error()})
 		if !sleep(ctx, d) {
@@ -295,6 +296,9 @@ func (c *Client) send(ctx context.Context, r request, payload []byte, tok *token
 	return a
 }
 
+// errTooLarge marks an answer over the size limit: repeating the request would not help.
+var errTooLarge = errors.New("the answer is larger than the provider reads")
+
 // readLimited reads at most limit bytes, and fails on a larger body without reading it all.
 func readLimited(r io.Reader, limit int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, limit+1))
@@ -302,7 +306,7 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("reading the answer: %w", err)
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("the answer is larger than %d bytes, the most the provider reads", limit)
+		return nil, fmt.Errorf("%w (%d bytes at most)", errTooLarge, limit)
 	}
 	return b, nil
 }
@@ -315,11 +319,16 @@ func isAuthFailure(a attempt) bool {
 	return a.status == http.StatusUnauthorized || (a.envErr == nil && a.env.StatusCode == 401)
 }
 
+// isThrottled reports an answer that asks the client to slow down.
+func isThrottled(a attempt) bool {
+	return a.err == nil && (a.status == http.StatusTooManyRequests || (a.envErr == nil && a.env.StatusCode == 429))
+}
+
 // retryable decides whether an attempt may be repeated, and how long the server asked to wait.
 func (c *Client) retryable(r request, a attempt) (bool, time.Duration) {
-	throttled := a.status == http.StatusTooManyRequests || (a.err == nil && a.envErr == nil && a.env.StatusCode == 429)
+	throttled := isThrottled(a)
 	switch {
-	case a.err != nil && errors.Is(a.err, context.Canceled), a.err != nil && errors.Is(a.err, context.DeadlineExceeded):
+	case errors.Is(a.err, context.Canceled), errors.Is(a.err, context.DeadlineExceeded), errors.Is(a.err, errTooLarge):
 		return false, 0
 	case throttled:
 		// Throttling happens before any processing: safe even for a trigger.
@@ -469,17 +478,35 @@ func (c *Client) log(ctx context.Context, level, msg string, fields map[string]a
 }
 
 // throttle makes every request of a client wait after a 429, so that concurrent workers
-// slow down together instead of each hammering the API.
+// slow down together instead of each hammering the API. Throttling that goes on after a
+// hold lengthens the next hold; a success resets it.
 type throttle struct {
-	mu    sync.Mutex
-	until time.Time
+	mu      sync.Mutex
+	until   time.Time
+	strikes int
 }
 
-func (t *throttle) hold(until time.Time) {
+// onThrottle records a throttled answer and returns how long to wait. Answers that arrive
+// during a hold belong to the same burst and join it.
+func (t *throttle) onThrottle(p RetryPolicy, retryAfter time.Duration) time.Duration {
 	t.mu.Lock()
-	if until.After(t.until) {
-		t.until = until
+	defer t.mu.Unlock()
+	now := time.Now()
+	if now.Before(t.until) {
+		return t.until.Sub(now)
 	}
+	t.strikes++
+	d := min(retryAfter, p.MaxDelay)
+	if retryAfter <= 0 {
+		d = min(p.ThrottleDelay<<min(t.strikes-1, 16), p.MaxDelay)
+	}
+	t.until = now.Add(d)
+	return d
+}
+
+func (t *throttle) reset() {
+	t.mu.Lock()
+	t.strikes = 0
 	t.mu.Unlock()
 }
 

@@ -18,10 +18,14 @@ type RetryPolicy struct {
 	BaseDelay time.Duration
 	// MaxDelay caps one backoff, and a server's Retry-After.
 	MaxDelay time.Duration
+	// ThrottleDelay is the first hold after an HTTP 429 without Retry-After; it doubles
+	// while throttling goes on. The API's limits are per second, so shorter holds would
+	// only meet more 429s.
+	ThrottleDelay time.Duration
 }
 
 // DefaultRetryPolicy is used when Config.Retry is zero.
-var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 8, BaseDelay: 250 * time.Millisecond, MaxDelay: 10 * time.Second}
+var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 8, BaseDelay: 250 * time.Millisecond, MaxDelay: 10 * time.Second, ThrottleDelay: time.Second}
 
 // backoff returns the wait before retry number n (1 for the first retry): full jitter over
 // a capped exponential, or the server's Retry-After when it gave one.

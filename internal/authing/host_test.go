@@ -1,0 +1,50 @@
+package authing
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseHost(t *testing.T) {
+	tests := []struct {
+		in, want, wantErr string
+	}{
+		{in: "https://api.authing.cn", want: "https://api.authing.cn"},
+		{in: "https://api.authing.cn/", want: "https://api.authing.cn"},
+		{in: "HTTPS://authing.example.com:8443", want: "https://authing.example.com:8443"},
+		{in: "http://127.0.0.1:8080", want: "http://127.0.0.1:8080"},
+		{in: "http://127.9.9.9", want: "http://127.9.9.9"},
+		{in: "http://localhost:1234/", want: "http://localhost:1234"},
+		{in: "http://[::1]:99", want: "http://[::1]:99"},
+		{in: "", wantErr: "empty"},
+		{in: "   ", wantErr: "empty"},
+		{in: "api.authing.cn", wantErr: "not an absolute URL"},
+		{in: "//api.authing.cn", wantErr: "not an absolute URL"},
+		{in: "http://api.authing.cn", wantErr: "only for loopback"},
+		{in: "http://10.0.0.1", wantErr: "only for loopback"},
+		{in: "http://localhost.example.com", wantErr: "only for loopback"},
+		{in: "ftp://api.authing.cn", wantErr: `scheme "ftp"`},
+		{in: "https://api.authing.cn/api/v3", wantErr: "must not have a path"},
+		{in: "https://api.authing.cn?x=1", wantErr: "query"},
+		{in: "https://api.authing.cn#frag", wantErr: "fragment"},
+		{in: "https://user:pw@api.authing.cn", wantErr: "user information"},
+		{in: "https://", wantErr: "not an absolute URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseHost(tt.in)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("ParseHost(%q) = %q, %v; want error containing %q", tt.in, got, err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), "pw@") {
+					t.Fatalf("error quotes the password: %v", err)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("ParseHost(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
