@@ -149,7 +149,8 @@ func (r *webhookTriggerResource) Create(ctx context.Context, req resource.Create
 
 // Read keeps the state as it is: a firing is a past event, and there is nothing at
 // Authing to compare it with.
-func (r *webhookTriggerResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+func (r *webhookTriggerResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
+}
 
 // Update is never called with a change of inputs (every input forces a replacement); it
 // only carries timeouts changes into state.
@@ -160,7 +161,8 @@ func (r *webhookTriggerResource) Update(ctx context.Context, req resource.Update
 }
 
 // Delete forgets the firing; nothing at Authing is undone.
-func (r *webhookTriggerResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+func (r *webhookTriggerResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
 
 // ImportState refuses: a firing cannot be imported, only made.
 func (r *webhookTriggerResource) ImportState(_ context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {

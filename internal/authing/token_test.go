@@ -1,0 +1,71 @@
+package authing
+
+import (
+	"context"
+	"encoding/base64"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestTokenIsRefreshedAheadOfExpiry(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var clock atomic.Pointer[time.Time]
+	clock.Store(&now)
+	var fetches atomic.Int32
+	release := make(chan struct{})
+	s := &tokenSource{
+		now: func() time.Time { return *clock.Load() },
+		fetch: func(context.Context) (*token, error) {
+			n := fetches.Add(1)
+			if n > 1 {
+				<-release
+			}
+			return newToken("tok-"+string(rune('0'+n)), 7200, *clock.Load(), "pool"), nil
+		},
+	}
+	first, err := s.get(t.Context())
+	if err != nil || first.value != "tok-1" {
+		t.Fatal(first, err)
+	}
+	// Before the refresh point: cached.
+	later := now.Add(6000 * time.Second)
+	clock.Store(&later)
+	if got, _ := s.get(t.Context()); got != first || fetches.Load() != 1 {
+		t.Fatal("refreshed too early")
+	}
+	// Past the refresh point (5 minutes before expiry) but before expiry: the old token
+	// is served at once while one refresh runs.
+	refresh := now.Add(7200*time.Second - 4*time.Minute)
+	clock.Store(&refresh)
+	for range 10 {
+		if got, _ := s.get(t.Context()); got != first {
+			t.Fatal("a caller waited for the refresh although the token was still valid")
+		}
+	}
+	close(release)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, _ := s.get(t.Context())
+		if got.value == "tok-2" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the refresh never landed")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if n := fetches.Load(); n != 2 {
+		t.Fatalf("%d fetches, want 2", n)
+	}
+}
+
+func TestUserPoolComesFromTheClaim(t *testing.T) {
+	payload := base64.RawURLEncoding.EncodeToString([]byte(`{"scoped_userpool_id":"pool-x"}`))
+	if got := newToken("h."+payload+".s", 60, time.Now(), "key-id").userPoolID; got != "pool-x" {
+		t.Fatalf("got %q", got)
+	}
+	if got := newToken("opaque", 60, time.Now(), "key-id").userPoolID; got != "key-id" {
+		t.Fatalf("without the claim, want the access key ID; got %q", got)
+	}
+}
