@@ -1,0 +1,266 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/authing/terraform-provider-authing/internal/emulator"
+)
+
+const trigger = "authing_webhook_trigger.smoke"
+
+// responseHas checks that the stored response is JSON with the given top-level values.
+func responseHas(want map[string]any) knownvalue.Check {
+	return knownvalue.StringFunc(func(v string) error {
+		var got map[string]any
+		if err := json.Unmarshal([]byte(v), &got); err != nil {
+			return fmt.Errorf("response is not a JSON object: %w", err)
+		}
+		for k, w := range want {
+			if fmt.Sprint(got[k]) != fmt.Sprint(w) {
+				return fmt.Errorf("response[%q] = %v, want %v (response %s)", k, got[k], w, v)
+			}
+		}
+		return nil
+	})
+}
+
+// The flow of Authing's own documentation: list the webhooks, take the first, trigger it,
+// keep the answer.
+func TestAccWebhookTrigger_listTakeFirstAndTrigger(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.emu.SeedWebhooks("deploy-hook", 2)
+	cfg := env.config(`
+data "authing_webhooks" "all" {}
+
+resource "authing_webhook_trigger" "smoke" {
+  webhook_id   = data.authing_webhooks.all.ids[0]
+  request_body = jsonencode({ eventName = "test", data = { description = "smoke test" } })
+}
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(trigger, plancheck.ResourceActionCreate),
+					plancheck.ExpectUnknownValue(trigger, tfjsonpath.New("response")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(trigger, tfjsonpath.New("response"), responseHas(map[string]any{"received": true, "receiver": "deploy-hook-1"})),
+					statecheck.ExpectKnownValue(trigger, tfjsonpath.New("triggered_at"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
+					statecheck.ExpectKnownValue(trigger, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{32}$`))),
+					env.expectDeliveries(1),
+				},
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(trigger, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(1)},
+			},
+		},
+	})
+}
+
+// Every input change fires again, a formatting change does not, and each firing is one
+// delivery at the emulator.
+func TestAccWebhookTrigger_refiresOnlyOnRealChanges(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	ids := env.emu.SeedWebhooks("hook", 2)
+	resourceCfg := func(webhook, body, extra string) string {
+		return env.config(fmt.Sprintf(`
+resource "authing_webhook_trigger" "smoke" {
+  webhook_id   = %q
+  request_body = %s
+%s
+}
+`, webhook, body, extra))
+	}
+	bodyA := `jsonencode({ eventName = "test", data = { a = 1, b = "x" } })`
+	bodyAReformatted := "<<EOT\n  {\"data\": {\"b\": \"x\",\n    \"a\": 1}, \"eventName\": \"test\"}\nEOT"
+	bodyB := `jsonencode({ eventName = "test", data = { a = 2, b = "x" } })`
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	replace := func(deliveries int, cfg string) resource.TestStep {
+		return resource.TestStep{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(trigger, plancheck.ResourceActionReplace),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.expectDeliveries(deliveries),
+				newID.AddStateValue(trigger, tfjsonpath.New("id")),
+			},
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config: resourceCfg(ids[0], bodyA, `  triggers = { release = "1" }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.expectDeliveries(1),
+					sameID.AddStateValue(trigger, tfjsonpath.New("id")),
+					newID.AddStateValue(trigger, tfjsonpath.New("id")),
+				},
+			},
+			{
+				// Same meaning, other formatting and key order: nothing to do.
+				Config: resourceCfg(ids[0], bodyAReformatted, `  triggers = { release = "1" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(trigger, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.expectDeliveries(1),
+					sameID.AddStateValue(trigger, tfjsonpath.New("id")),
+				},
+			},
+			replace(2, resourceCfg(ids[0], bodyA, `  triggers = { release = "2" }`)),
+			replace(3, resourceCfg(ids[0], bodyB, `  triggers = { release = "2" }`)),
+			replace(4, resourceCfg(ids[0], bodyB, `  triggers = { release = "2", extra = "k" }`)),
+			replace(5, resourceCfg(ids[0], bodyB, `  triggers = { release = "2", extra = "k" }
+  request_headers = { "X-Smoke" = "yes" }`)),
+			replace(6, resourceCfg(ids[1], bodyB, `  triggers = { release = "2", extra = "k" }
+  request_headers = { "X-Smoke" = "yes" }`)),
+			replace(7, resourceCfg(ids[1], "null", `  triggers = { release = "2", extra = "k" }
+  request_headers = { "X-Smoke" = "yes" }`)),
+		},
+	})
+}
+
+// After an apply, a plan of the same configuration is empty and calls nothing.
+func TestAccWebhookTrigger_unchangedPlanMakesNoAPICall(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	calls := &apiCalls{emu: env.emu}
+	cfg := env.config(fmt.Sprintf(`
+resource "authing_webhook_trigger" "smoke" {
+  webhook_id = %q
+  triggers   = { release = "1" }
+}
+`, id))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(1), calls.snapshot()}},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+					calls.none(),
+				}},
+			},
+			{Config: cfg, PlanOnly: true},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{calls.none()}},
+				ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(1)},
+			},
+		},
+	})
+}
+
+// A failed firing writes no state, so the next apply fires.
+func TestAccWebhookTrigger_failureLeavesNoState(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	cfg := env.config(fmt.Sprintf(`
+resource "authing_webhook_trigger" "smoke" {
+  webhook_id = %q
+}
+`, id))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { env.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 502, Times: 1}) },
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Could not trigger webhook.*MAY HAVE FIRED.*HTTP status:\s+502`),
+			},
+			{
+				PreConfig:   func() { env.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2030, Message: "no permission", Times: 1}) },
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)was not fired.*statusCode:\s+403.*apiCode:\s+2030.*message:\s+no permission.*requestId:\s+[0-9a-f]+`),
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(trigger, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(1)},
+			},
+		},
+	})
+}
+
+func TestAccWebhookTrigger_unknownWebhook(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config: env.config(`
+resource "authing_webhook_trigger" "smoke" {
+  webhook_id = "000000000000000000000000"
+}
+`),
+			ExpectError: regexp.MustCompile(`(?s)was not fired.*statusCode:\s+404.*requestId:\s+[0-9a-f]+`),
+		}},
+	})
+}
+
+// A webhook_id that is known only at apply plans cleanly, with the response unknown.
+func TestAccWebhookTrigger_unknownInputsAtPlan(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config: env.config(fmt.Sprintf(`
+resource "terraform_data" "deploy" {
+  input = %q
+}
+
+resource "authing_webhook_trigger" "smoke" {
+  webhook_id   = terraform_data.deploy.output
+  request_body = jsonencode({ eventName = "test", deploy = terraform_data.deploy.id })
+  triggers     = { deploy = terraform_data.deploy.id }
+}
+`, id)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue(trigger, tfjsonpath.New("webhook_id")),
+				plancheck.ExpectUnknownValue(trigger, tfjsonpath.New("request_body")),
+				plancheck.ExpectUnknownValue(trigger, tfjsonpath.New("response")),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(1)},
+		}},
+	})
+}
+
+func TestAccWebhookTrigger_importIsRefused(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	cfg := env.config(fmt.Sprintf(`
+resource "authing_webhook_trigger" "smoke" {
+  webhook_id = %q
+}
+`, id))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{Config: cfg, ResourceName: trigger, ImportState: true, ImportStateId: "anything", ExpectError: regexp.MustCompile(`Import not supported`)},
+		},
+	})
+}
