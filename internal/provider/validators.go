@@ -90,8 +90,10 @@ func checkJSONObject(s string) error {
 		return fmt.Errorf("is a JSON array, but Authing needs a JSON object, such as {\"items\": [...]}")
 	case string:
 		return fmt.Errorf("is a JSON string, but Authing needs a JSON object")
+	case bool:
+		return fmt.Errorf("is a JSON boolean, but Authing needs a JSON object")
 	default:
-		return fmt.Errorf("is a JSON %T, but Authing needs a JSON object", v)
+		return fmt.Errorf("is a JSON number, but Authing needs a JSON object")
 	}
 }
 

@@ -164,8 +164,8 @@ resource "authing_webhook_trigger" "smoke" {
 			},
 			{Config: cfg, PlanOnly: true},
 			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{calls.none()}},
+				Config:            cfg,
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{calls.none()}},
 				ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(1)},
 			},
 		},
@@ -185,12 +185,16 @@ resource "authing_webhook_trigger" "smoke" {
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{
 			{
-				PreConfig:   func() { env.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 502, Times: 1}) },
+				PreConfig: func() {
+					env.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 502, Times: 1})
+				},
 				Config:      cfg,
 				ExpectError: regexp.MustCompile(`(?s)Could not trigger webhook.*MAY HAVE FIRED.*HTTP status:\s+502`),
 			},
 			{
-				PreConfig:   func() { env.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2030, Message: "no permission", Times: 1}) },
+				PreConfig: func() {
+					env.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2030, Message: "no permission", Times: 1})
+				},
 				Config:      cfg,
 				ExpectError: regexp.MustCompile(`(?s)was not fired.*statusCode:\s+403.*apiCode:\s+2030.*message:\s+no permission.*requestId:\s+[0-9a-f]+`),
 			},
