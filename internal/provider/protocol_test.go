@@ -1,0 +1,105 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// protocolServer drives the provider over the plugin protocol, as Terraform does, for
+// features the Terraform on the test machine may not have.
+type protocolServer struct {
+	t      *testing.T
+	server tfprotov6.ProviderServerWithActions
+	schema *tfprotov6.GetProviderSchemaResponse
+}
+
+func newProtocolServer(t *testing.T) *protocolServer {
+	t.Helper()
+	base, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, ok := base.(tfprotov6.ProviderServerWithActions)
+	if !ok {
+		t.Fatalf("the provider server (%T) does not serve actions", base)
+	}
+	resp, err := server.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireNoErrors(t, resp.Diagnostics)
+	return &protocolServer{t: t, server: server, schema: resp}
+}
+
+// configure sends the provider configuration; unset attributes are null.
+func (p *protocolServer) configure(attrs map[string]tftypes.Value) {
+	p.t.Helper()
+	resp, err := p.server.ConfigureProvider(p.t.Context(), &tfprotov6.ConfigureProviderRequest{
+		TerraformVersion: "1.14.0",
+		Config:           dynamicValue(p.t, p.schema.Provider, attrs),
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	requireNoErrors(p.t, resp.Diagnostics)
+}
+
+// dynamicValue builds a configuration object for a schema, with null for what attrs lacks.
+func dynamicValue(t *testing.T, s *tfprotov6.Schema, attrs map[string]tftypes.Value) *tfprotov6.DynamicValue {
+	t.Helper()
+	typ := s.ValueType().(tftypes.Object)
+	vals := map[string]tftypes.Value{}
+	for name, attrType := range typ.AttributeTypes {
+		if v, ok := attrs[name]; ok {
+			vals[name] = v
+			continue
+		}
+		vals[name] = tftypes.NewValue(attrType, nil)
+	}
+	for name := range attrs {
+		if _, ok := typ.AttributeTypes[name]; !ok {
+			t.Fatalf("attribute %q is not in the schema", name)
+		}
+	}
+	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dv
+}
+
+func requireNoErrors(t *testing.T, diags []*tfprotov6.Diagnostic) {
+	t.Helper()
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			t.Fatalf("unexpected error: %s: %s", d.Summary, d.Detail)
+		}
+	}
+}
+
+// errorText joins the error diagnostics, or is empty when there are none.
+func errorText(diags []*tfprotov6.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			b.WriteString(d.Summary + ": " + d.Detail + "\n")
+		}
+	}
+	return b.String()
+}
+
+func str(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+
+func strMap(m map[string]string) tftypes.Value {
+	vals := map[string]tftypes.Value{}
+	for k, v := range m {
+		vals[k] = str(v)
+	}
+	return tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, vals)
+}
+
+var unknownString = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
