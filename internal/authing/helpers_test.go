@@ -1,6 +1,7 @@
 package authing
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -47,8 +48,8 @@ func newTestClient(t *testing.T, host string, edit ...func(*Config)) *Client {
 // asError unwraps an *Error or fails the test.
 func asError(t *testing.T, err error) *Error {
 	t.Helper()
-	e, ok := err.(*Error)
-	if !ok {
+	var e *Error
+	if !errors.As(err, &e) {
 		t.Fatalf("want *Error, got %T: %v", err, err)
 	}
 	return e

@@ -3,6 +3,7 @@ package authing
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func TestTokenIsRefreshedAheadOfExpiry(t *testing.T) {
 			if n > 1 {
 				<-release
 			}
-			return newToken("tok-"+string(rune('0'+n)), 7200, *clock.Load(), "pool"), nil
+			return newToken(fmt.Sprintf("tok-%d", n), 7200, *clock.Load(), "pool"), nil
 		},
 	}
 	first, err := s.get(t.Context())

@@ -141,9 +141,10 @@ func TestSecretsStayOutOfLogsAndErrors(t *testing.T) {
 	var token atomic.Value
 	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/trigger-webhook") {
-			token.Store(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+			tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+			token.Store(tok)
 			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"statusCode":403,"message":"token ` + token.Load().(string) + ` with secret ` + testSecret + ` refused","requestId":"r1"}`))
+			_, _ = w.Write([]byte(`{"statusCode":403,"message":"token ` + tok + ` with secret ` + testSecret + ` refused","requestId":"r1"}`))
 			return
 		}
 		emu.Handler().ServeHTTP(w, r)

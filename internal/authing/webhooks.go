@@ -161,7 +161,7 @@ func (c *Client) TriggerWebhook(ctx context.Context, in TriggerInput) (TriggerRe
 		if err := json.Unmarshal(in.RequestBody, &obj); err != nil || obj == nil {
 			return TriggerResult{}, &Error{Operation: op, Outcome: NotFired, Err: errors.New("the request body must be a JSON object")}
 		}
-		body["requestBody"] = json.RawMessage(in.RequestBody)
+		body["requestBody"] = in.RequestBody
 	}
 	var data struct {
 		Response json.RawMessage `json:"response"`

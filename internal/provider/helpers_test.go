@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 
@@ -31,10 +30,9 @@ type testEnv struct {
 	emu *emulator.Server
 }
 
-func newTestEnv(t *testing.T, opts emulator.Options) *testEnv {
+func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
-	opts.Keys = []emulator.AccessKey{{ID: testKeyID, Secret: testSecret}}
-	emu, err := emulator.New(opts)
+	emu, err := emulator.New(emulator.Options{Keys: []emulator.AccessKey{{ID: testKeyID, Secret: testSecret}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,6 +126,3 @@ func clearAuthingEnv(t *testing.T) {
 		_ = os.Unsetenv(name)
 	}
 }
-
-// lines joins HCL lines, for small inline configurations.
-func lines(l ...string) string { return strings.Join(l, "\n") + "\n" }

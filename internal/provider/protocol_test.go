@@ -13,7 +13,7 @@ import (
 // features the Terraform on the test machine may not have.
 type protocolServer struct {
 	t      *testing.T
-	server tfprotov6.ProviderServerWithActions
+	server tfprotov6.ProviderServerWithActions //nolint:staticcheck // Actions are not in tfprotov6.ProviderServer yet.
 	schema *tfprotov6.GetProviderSchemaResponse
 }
 
@@ -23,7 +23,7 @@ func newProtocolServer(t *testing.T) *protocolServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, ok := base.(tfprotov6.ProviderServerWithActions)
+	server, ok := base.(tfprotov6.ProviderServerWithActions) //nolint:staticcheck // As above.
 	if !ok {
 		t.Fatalf("the provider server (%T) does not serve actions", base)
 	}
@@ -51,7 +51,10 @@ func (p *protocolServer) configure(attrs map[string]tftypes.Value) {
 // dynamicValue builds a configuration object for a schema, with null for what attrs lacks.
 func dynamicValue(t *testing.T, s *tfprotov6.Schema, attrs map[string]tftypes.Value) *tfprotov6.DynamicValue {
 	t.Helper()
-	typ := s.ValueType().(tftypes.Object)
+	typ, ok := s.ValueType().(tftypes.Object)
+	if !ok {
+		t.Fatalf("schema type %T is not an object", s.ValueType())
+	}
 	vals := map[string]tftypes.Value{}
 	for name, attrType := range typ.AttributeTypes {
 		if v, ok := attrs[name]; ok {

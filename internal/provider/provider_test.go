@@ -9,8 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-
-	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
 
 // Without credentials, a configuration that needs no API call validates and plans.
@@ -32,7 +30,7 @@ resource "terraform_data" "unrelated" {
 
 func TestAccProvider_missingCredentials(t *testing.T) {
 	clearAuthingEnv(t)
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{
@@ -68,7 +66,7 @@ resource "authing_webhook_trigger" "smoke" {
 
 func TestAccProvider_environmentAndPrecedence(t *testing.T) {
 	clearAuthingEnv(t)
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	env.emu.SeedWebhooks("hook", 3)
 	check := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue("data.authing_webhooks.all", tfjsonpath.New("ids"), knownvalue.ListSizeExact(3)),
@@ -134,7 +132,7 @@ data "authing_webhooks" "all" {}
 // that need no API call at plan time plan and apply; a data source says what is wrong.
 func TestAccProvider_unknownConfiguration(t *testing.T) {
 	clearAuthingEnv(t)
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	id := env.emu.SeedWebhooks("hook", 1)[0]
 	provider := fmt.Sprintf(`
 resource "terraform_data" "endpoint" {
@@ -169,7 +167,7 @@ resource "authing_webhook_trigger" "smoke" {
 }
 
 func TestAccProvider_wrongCredentials(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{{

@@ -6,14 +6,12 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-
-	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
 
 // Every bad input is refused with a clear error before anything reaches the API: no
 // panic, no state, no firing.
 func TestAccBadInputIsRefusedEarly(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	id := env.emu.SeedWebhooks("hook", 1)[0]
 	trigger := func(attrs string) string {
 		return env.config(fmt.Sprintf("resource \"authing_webhook_trigger\" \"bad\" {\n%s\n}\n", attrs))

@@ -79,7 +79,7 @@ func (jsonObjectValidator) ValidateString(_ context.Context, req validator.Strin
 func checkJSONObject(s string) error {
 	var v any
 	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		return fmt.Errorf("is not valid JSON (%s); build it with jsonencode()", err)
+		return fmt.Errorf("is not valid JSON (%w); build it with jsonencode()", err)
 	}
 	switch v.(type) {
 	case map[string]any:

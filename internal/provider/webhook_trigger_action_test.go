@@ -25,7 +25,7 @@ type actionEnv struct {
 }
 
 func newActionEnv(t *testing.T) *actionEnv {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	p := newProtocolServer(t)
 	p.configure(map[string]tftypes.Value{
 		"host": str(env.emu.URL()), "access_key_id": str(testKeyID), "access_key_secret": str(testSecret),
@@ -151,13 +151,17 @@ func TestActionInvokeFailures(t *testing.T) {
 		{
 			name:  "gateway error after sending",
 			fault: &emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 502},
-			attrs: func(a *actionEnv) map[string]tftypes.Value { return map[string]tftypes.Value{"webhook_id": str(a.webhookID)} },
-			want:  regexp.MustCompile(`(?s)Could not trigger webhook.*MAY HAVE FIRED.*HTTP status:\s+502`),
+			attrs: func(a *actionEnv) map[string]tftypes.Value {
+				return map[string]tftypes.Value{"webhook_id": str(a.webhookID)}
+			},
+			want: regexp.MustCompile(`(?s)Could not trigger webhook.*MAY HAVE FIRED.*HTTP status:\s+502`),
 		},
 		{
-			name:  "unknown webhook",
-			attrs: func(*actionEnv) map[string]tftypes.Value { return map[string]tftypes.Value{"webhook_id": str("000000000000000000000000")} },
-			want:  regexp.MustCompile(`(?s)was not fired.*statusCode:\s+404.*requestId:\s+\w+`),
+			name: "unknown webhook",
+			attrs: func(*actionEnv) map[string]tftypes.Value {
+				return map[string]tftypes.Value{"webhook_id": str("000000000000000000000000")}
+			},
+			want: regexp.MustCompile(`(?s)was not fired.*statusCode:\s+404.*requestId:\s+\w+`),
 		},
 		{
 			name: "answer differs from expect",
@@ -187,7 +191,7 @@ func TestActionInvokeFailures(t *testing.T) {
 
 func TestActionInvokeWithoutCredentials(t *testing.T) {
 	clearAuthingEnv(t)
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	p := newProtocolServer(t)
 	p.configure(map[string]tftypes.Value{"host": str(env.emu.URL())})
 	a := &actionEnv{protocolServer: p, emu: env.emu, webhookID: env.emu.SeedWebhooks("smoke", 1)[0]}
@@ -209,7 +213,7 @@ func TestSummarizeTruncatesAndHidesHeaderValues(t *testing.T) {
 
 // On Terraform 1.14 and later, an action_trigger fires the action once per event.
 func TestAccWebhookTriggerAction_actionTrigger(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	id := env.emu.SeedWebhooks("smoke", 1)[0]
 	cfg := func(release string) string {
 		return env.config(fmt.Sprintf(`

@@ -37,7 +37,7 @@ func responseHas(want map[string]any) knownvalue.Check {
 // The flow of Authing's own documentation: list the webhooks, take the first, trigger it,
 // keep the answer.
 func TestAccWebhookTrigger_listTakeFirstAndTrigger(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	env.emu.SeedWebhooks("deploy-hook", 2)
 	cfg := env.config(`
 data "authing_webhooks" "all" {}
@@ -77,7 +77,7 @@ resource "authing_webhook_trigger" "smoke" {
 // Every input change fires again, a formatting change does not, and each firing is one
 // delivery at the emulator.
 func TestAccWebhookTrigger_refiresOnlyOnRealChanges(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	ids := env.emu.SeedWebhooks("hook", 2)
 	resourceCfg := func(webhook, body, extra string) string {
 		return env.config(fmt.Sprintf(`
@@ -142,7 +142,7 @@ resource "authing_webhook_trigger" "smoke" {
 
 // After an apply, a plan of the same configuration is empty and calls nothing.
 func TestAccWebhookTrigger_unchangedPlanMakesNoAPICall(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	id := env.emu.SeedWebhooks("hook", 1)[0]
 	calls := &apiCalls{emu: env.emu}
 	cfg := env.config(fmt.Sprintf(`
@@ -174,7 +174,7 @@ resource "authing_webhook_trigger" "smoke" {
 
 // A failed firing writes no state, so the next apply fires.
 func TestAccWebhookTrigger_failureLeavesNoState(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	id := env.emu.SeedWebhooks("hook", 1)[0]
 	cfg := env.config(fmt.Sprintf(`
 resource "authing_webhook_trigger" "smoke" {
@@ -210,7 +210,7 @@ resource "authing_webhook_trigger" "smoke" {
 }
 
 func TestAccWebhookTrigger_unknownWebhook(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{{
@@ -226,7 +226,7 @@ resource "authing_webhook_trigger" "smoke" {
 
 // A webhook_id that is known only at apply plans cleanly, with the response unknown.
 func TestAccWebhookTrigger_unknownInputsAtPlan(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	id := env.emu.SeedWebhooks("hook", 1)[0]
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
@@ -253,7 +253,7 @@ resource "authing_webhook_trigger" "smoke" {
 }
 
 func TestAccWebhookTrigger_importIsRefused(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	id := env.emu.SeedWebhooks("hook", 1)[0]
 	cfg := env.config(fmt.Sprintf(`
 resource "authing_webhook_trigger" "smoke" {

@@ -15,7 +15,7 @@ import (
 
 // More than two pages: every webhook, in the API's order, with all its fields.
 func TestAccWebhooksDataSource_pagination(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	ids := env.emu.SeedWebhooks("hook", 123)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
@@ -41,7 +41,7 @@ func TestAccWebhooksDataSource_pagination(t *testing.T) {
 }
 
 func TestAccWebhooksDataSource_filters(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	deploy := env.emu.AddWebhook(emulator.Webhook{Name: "deploy", URL: env.emu.ReceiverURL("d"), Enabled: true, Events: []string{"user:created", "login"}})
 	deployOld := env.emu.AddWebhook(emulator.Webhook{Name: "deploy-old", URL: env.emu.ReceiverURL("o"), Enabled: false, Events: []string{"login"}})
 	audit := env.emu.AddWebhook(emulator.Webhook{Name: "audit", URL: env.emu.ReceiverURL("a"), Enabled: true, Events: []string{"user:deleted"}, Secret: "whsec-must-not-show"})
@@ -108,7 +108,7 @@ data "authing_webhooks" "by_name" {
 }
 
 func TestAccWebhooksDataSource_invalidRegex(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{{
@@ -126,7 +126,7 @@ data "authing_webhooks" "bad" {
 }
 
 func TestAccWebhooksDataSource_listFailure(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t)
 	env.emu.InjectFault("list-webhooks", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2030, Message: "no permission"})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,

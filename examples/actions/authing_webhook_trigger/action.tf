@@ -1,0 +1,31 @@
+# Fire the webhook after every deploy of the service behind it (Terraform 1.14+).
+action "authing_webhook_trigger" "smoke" {
+  config {
+    webhook_id   = var.webhook_id
+    request_body = jsonencode({ eventName = "test", data = { release = var.release } })
+
+    # Fail the apply unless the endpoint answered {"received": true, ...}.
+    expect = {
+      received = "true"
+    }
+  }
+}
+
+resource "terraform_data" "deploy" {
+  input = var.release
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create, after_update]
+      actions = [action.authing_webhook_trigger.smoke]
+    }
+  }
+}
+
+variable "webhook_id" {
+  type = string
+}
+
+variable "release" {
+  type = string
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Prints the path of a pinned development tool, building it from the Go module proxy the
+# first time. Binaries are cached per machine, outside the clone, so that every clone and
+# every CI run on the machine shares one build:
+#   ${AUTHING_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-authing/tools}
+#
+# Usage: scripts/tool.sh golangci-lint|goreleaser|tofu
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cache=${AUTHING_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-authing/tools}
+name=${1:?usage: scripts/tool.sh golangci-lint|goreleaser|tofu}
+
+case "$name" in
+golangci-lint) version=v2.15.0 pkg=github.com/golangci/golangci-lint/v2/cmd/golangci-lint ;;
+goreleaser) version=v2.16.0 pkg=github.com/goreleaser/goreleaser/v2 ;;
+tofu) version=$(awk '$1 == "require" && $2 == "github.com/opentofu/opentofu" {print $3}' "$root/tools/opentofu/go.mod") ;;
+*)
+	echo "scripts/tool.sh: unknown tool $name" >&2
+	exit 2
+	;;
+esac
+
+bin="$cache/$name-$version/$name"
+if [ ! -x "$bin" ]; then
+	echo "Building $name $version from the Go module proxy (once per machine; cached in $cache)..." >&2
+	mkdir -p "$cache"
+	tmp=$(mktemp -d "$cache/.build.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	start=$SECONDS
+	if [ "$name" = tofu ]; then
+		# OpenTofu's go.mod has a replace directive, which `go install pkg@version`
+		# refuses; tools/opentofu repeats it in a module of its own.
+		(cd "$root/tools/opentofu" && CGO_ENABLED=0 go build -trimpath -o "$tmp/$name" github.com/opentofu/opentofu/cmd/tofu)
+	else
+		GOBIN="$tmp" CGO_ENABLED=0 go install "$pkg@$version"
+	fi
+	mkdir -p "$(dirname "$bin")"
+	mv "$tmp/$name" "$bin"
+	echo "Built $name $version in $((SECONDS - start))s." >&2
+fi
+echo "$bin"
