@@ -81,7 +81,9 @@ func TestHugeAnswersAreRefusedWithinBoundedMemory(t *testing.T) {
 	if !strings.Contains(err.Error(), "larger than") || e.Outcome != MayHaveFired || e.Attempts != 1 {
 		t.Fatalf("got %v (outcome %v)", err, e.Outcome)
 	}
-	if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+	// Reading the whole answer would allocate at least its 100 MiB (twice that as the
+	// buffer grows); stopping at the 16 MiB limit stays well below, emulator included.
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 96<<20 {
 		t.Fatalf("reading a 100 MiB answer allocated %d MiB", grew>>20)
 	}
 }
