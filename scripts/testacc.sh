@@ -7,6 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A CLI configuration path that does not exist only makes every command print a warning.
+if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -e "$TF_CLI_CONFIG_FILE" ]; then
+	unset TF_CLI_CONFIG_FILE
+fi
+
 run=${TESTACC_RUN:-.}
 names=()
 paths=()
