@@ -229,6 +229,9 @@ func (s *Server) getToken(c *call) (any, *apiError) {
 		UserPoolID: key.UserPoolID, IssuedAt: now.Unix(), ExpiresAt: exp.Unix(),
 		IssuedNanos: now.UnixNano(), ExpiresNanos: exp.UnixNano(), ID: jti,
 	})
+	s.mu.Lock()
+	s.issued = append(s.issued, tok)
+	s.mu.Unlock()
 	return map[string]any{"access_token": tok, "expires_in": int(math.Ceil(s.opts.TokenLifetime.Seconds()))}, nil
 }
 

@@ -66,6 +66,7 @@ type Server struct {
 	faults    map[string][]*faultState
 	stats     Stats
 	received  []ReceivedRequest
+	issued    []string
 	rateStart time.Time
 	rateCount map[string]int
 	seq       int
@@ -171,6 +172,14 @@ func (s *Server) Stats() Stats {
 		out.DeliveriesByWebhook[k] = v
 	}
 	return out
+}
+
+// IssuedTokens returns every management token issued, so that tests can check that none
+// of them leaked.
+func (s *Server) IssuedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.issued...)
 }
 
 // ExpireTokens makes every token issued so far invalid, as if it had expired.

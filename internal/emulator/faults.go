@@ -45,6 +45,8 @@ type Fault struct {
 	Delay time.Duration
 	// Size is the body size of FaultHugeBody.
 	Size int64
+	// Skip lets this many matching requests through before the fault starts.
+	Skip int
 	// Times is how many requests the fault hits; 0 means every one until ClearFaults.
 	Times int
 	// Rate, between 0 and 1 exclusive, hits that fraction of requests at random.
@@ -56,6 +58,7 @@ type Fault struct {
 
 type faultState struct {
 	Fault
+	skip      int
 	remaining int
 }
 
@@ -64,7 +67,7 @@ type faultState struct {
 func (s *Server) InjectFault(route string, f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults[route] = append(s.faults[route], &faultState{Fault: f, remaining: f.Times})
+	s.faults[route] = append(s.faults[route], &faultState{Fault: f, skip: f.Skip, remaining: f.Times})
 }
 
 // ClearFaults removes every injected fault.
@@ -81,6 +84,10 @@ func (s *Server) takeFault(route string, after bool) *Fault {
 	list := s.faults[route]
 	for i, f := range list {
 		if f.AfterProcessing != after {
+			continue
+		}
+		if f.skip > 0 {
+			f.skip--
 			continue
 		}
 		if f.Rate > 0 && f.Rate < 1 && rand.Float64() >= f.Rate {

@@ -1,0 +1,132 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// These tests run the real provider binary under the Terraform CLI, as users do: logs at
+// TF_LOG=TRACE, -parallelism, interruption. They run with the acceptance tests (TF_ACC).
+
+var (
+	buildOnce   sync.Once
+	providerDir string
+	buildErr    error
+)
+
+// providerBinary builds the provider once per test process and returns its folder.
+func providerBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "authing-provider-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		providerDir = dir
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-authing"), ".")
+		cmd.Dir = filepath.Join("..", "..")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return providerDir
+}
+
+// workspace is a folder with a configuration, run with the Terraform CLI under test.
+type workspace struct {
+	t   *testing.T
+	cli string
+	dir string
+	env []string
+}
+
+func newWorkspace(t *testing.T, config string, env ...string) *workspace {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run tests that drive the Terraform CLI")
+	}
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		var err error
+		if cli, err = exec.LookPath("terraform"); err != nil {
+			t.Fatal("TF_ACC is set but no Terraform CLI was found: set TF_ACC_TERRAFORM_PATH or put terraform on PATH")
+		}
+	}
+	plugins := providerBinary(t)
+	dir := t.TempDir()
+	rc := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/authing/authing" = %q
+    "registry.opentofu.org/authing/authing" = %q
+  }
+  direct {}
+}
+`, plugins, plugins)
+	if err := os.WriteFile(filepath.Join(dir, "cli.tfrc"), []byte(rc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	config = `terraform {
+  required_providers {
+    authing = { source = "authing/authing" }
+  }
+}
+` + config
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TF_CLI_CONFIG_FILE=" + filepath.Join(dir, "cli.tfrc"),
+		"TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
+	}
+	return &workspace{t: t, cli: cli, dir: dir, env: append(base, env...)}
+}
+
+// run runs the CLI with args and returns everything it printed.
+func (w *workspace) run(args ...string) (string, error) {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(w.t.Context(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, w.cli, append([]string{"-chdir=" + w.dir}, args...)...)
+	cmd.Env = w.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// start runs the CLI in the background; wait returns its output once it exits.
+func (w *workspace) start(args ...string) (*exec.Cmd, func() (string, error)) {
+	w.t.Helper()
+	cmd := exec.Command(w.cli, append([]string{"-chdir=" + w.dir}, args...)...)
+	cmd.Env = w.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		w.t.Fatal(err)
+	}
+	w.t.Cleanup(func() { _ = cmd.Process.Kill() })
+	return cmd, func() (string, error) {
+		err := cmd.Wait()
+		return out.String(), err
+	}
+}
+
+func (w *workspace) file(name string) string {
+	w.t.Helper()
+	b, err := os.ReadFile(filepath.Join(w.dir, name))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return string(b)
+}
