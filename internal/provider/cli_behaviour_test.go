@@ -14,8 +14,8 @@ import (
 )
 
 // providerEnv configures the provider through the environment, as users are told to.
-func (e *testEnv) providerEnv(secret string) []string {
-	return []string{"AUTHING_HOST=" + e.emu.URL(), "AUTHING_ACCESS_KEY_ID=" + testKeyID, "AUTHING_ACCESS_KEY_SECRET=" + secret}
+func (e *testEnv) providerEnv() []string {
+	return []string{"AUTHING_HOST=" + e.emu.URL(), "AUTHING_ACCESS_KEY_ID=" + testKeyID, "AUTHING_ACCESS_KEY_SECRET=" + testSecret}
 }
 
 // stateResources counts the instances of a resource type in a state file.
@@ -57,7 +57,7 @@ resource "authing_webhook_trigger" "smoke" {
 output "webhooks" {
   value = data.authing_webhooks.all.webhooks
 }
-`, id), append(env.providerEnv(testSecret), "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)...)
+`, id), append(env.providerEnv(), "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)...)
 
 	var outputs []string
 	for _, args := range [][]string{
@@ -89,7 +89,7 @@ output "webhooks" {
 	if !strings.Contains(log, "Authing API request") || !strings.Contains(log, "trigger-webhook") {
 		t.Fatal("the trace log holds no provider request lines, so it proves nothing")
 	}
-	texts := map[string]string{"trace log": log, "state": w.file("terraform.tfstate")}
+	texts := map[string]string{"trace log": log, "state": w.state()}
 	for i, o := range outputs {
 		texts[fmt.Sprintf("CLI output %d", i)] = o
 	}
@@ -123,7 +123,7 @@ resource "authing_webhook_trigger" "smoke" {
   webhook_id = local.ids[count.index]
   triggers   = { index = count.index }
 }
-`, list), env.providerEnv(testSecret)...)
+`, list), env.providerEnv()...)
 	if out, err := w.run("apply", "-auto-approve", "-input=false", "-parallelism=20"); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -131,7 +131,7 @@ resource "authing_webhook_trigger" "smoke" {
 	if st.TokensIssued != 1 || st.Deliveries != 200 || len(st.DeliveriesByWebhook) != 200 {
 		t.Fatalf("tokens %d, deliveries %d to %d webhooks; want 1, 200, 200", st.TokensIssued, st.Deliveries, len(st.DeliveriesByWebhook))
 	}
-	if n := stateResources(t, w.file("terraform.tfstate"), "authing_webhook_trigger"); n != 200 {
+	if n := stateResources(t, w.state(), "authing_webhook_trigger"); n != 200 {
 		t.Fatalf("%d resources in state, want 200", n)
 	}
 	// A plan of the unchanged configuration starts a provider but calls nothing.
@@ -158,7 +158,7 @@ resource "authing_webhook_trigger" "smoke" {
   for_each   = toset([%q, %q, %q, %q])
   webhook_id = each.key
 }
-`, ids[0], ids[1], ids[2], ids[3]), env.providerEnv(testSecret)...)
+`, ids[0], ids[1], ids[2], ids[3]), env.providerEnv()...)
 	cmd, wait := w.start("apply", "-auto-approve", "-input=false", "-parallelism=4")
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
@@ -190,7 +190,7 @@ resource "authing_webhook_trigger" "smoke" {
 	if st.Deliveries != 2 || st.Requests["trigger-webhook"] != 4 {
 		t.Fatalf("after the interrupt: %d deliveries, %d trigger requests; want 2 and 4", st.Deliveries, st.Requests["trigger-webhook"])
 	}
-	if n := stateResources(t, w.file("terraform.tfstate"), "authing_webhook_trigger"); n != st.Deliveries {
+	if n := stateResources(t, w.state(), "authing_webhook_trigger"); n != st.Deliveries {
 		t.Fatalf("%d firings in state but %d deliveries", n, st.Deliveries)
 	}
 }
@@ -209,7 +209,7 @@ resource "authing_webhook_trigger" "smoke" {
   count      = 50
   webhook_id = data.authing_webhooks.all.ids[count.index]
 }
-`, env.providerEnv(testSecret)...)
+`, env.providerEnv()...)
 	if out, err := w.run("plan", "-input=false", "-out=tfplan"); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -226,7 +226,7 @@ resource "authing_webhook_trigger" "smoke" {
 	if st.TokensIssued != 3 {
 		t.Fatalf("%d tokens issued, want 3", st.TokensIssued)
 	}
-	if n := stateResources(t, w.file("terraform.tfstate"), "authing_webhook_trigger"); n != 50 {
+	if n := stateResources(t, w.state(), "authing_webhook_trigger"); n != 50 {
 		t.Fatalf("%d firings in state, want 50", n)
 	}
 }

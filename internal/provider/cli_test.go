@@ -21,11 +21,20 @@ var (
 	buildErr    error
 )
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if providerDir != "" {
+		_ = os.RemoveAll(providerDir)
+	}
+	os.Exit(code)
+}
+
 // providerBinary builds the provider once per test process and returns its folder.
 func providerBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "authing-provider-bin-")
+		// Shared by every test of the process, so not t.TempDir; TestMain removes it.
+		dir, err := os.MkdirTemp("", "authing-provider-bin-") //nolint:usetesting // See above.
 		if err != nil {
 			buildErr = err
 			return
@@ -122,9 +131,10 @@ func (w *workspace) start(args ...string) (*exec.Cmd, func() (string, error)) {
 	}
 }
 
-func (w *workspace) file(name string) string {
+// state returns the workspace's state file.
+func (w *workspace) state() string {
 	w.t.Helper()
-	b, err := os.ReadFile(filepath.Join(w.dir, name))
+	b, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
 	if err != nil {
 		w.t.Fatal(err)
 	}
