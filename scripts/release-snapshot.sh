@@ -17,11 +17,12 @@ manifest="${name}_${version}_manifest.json"
 fail() { echo "release-snapshot: $*" >&2; exit 1; }
 
 [ -f "$sums" ] || fail "missing $sums"
-grep -q "  $manifest\$" "$sums" || fail "$sums does not list $manifest"
-grep -q '"protocol_versions": \["6.0"\]' "dist/$manifest" || fail "dist/$manifest does not declare protocol 6.0"
+want=$(sha256sum terraform-registry-manifest.json | cut -d' ' -f1)
+grep -q "^$want  $manifest\$" "$sums" || fail "$sums does not list $manifest with the checksum of terraform-registry-manifest.json"
+grep -q '"protocol_versions": \["6.0"\]' terraform-registry-manifest.json || fail "terraform-registry-manifest.json does not declare protocol 6.0"
 
 expected=(darwin_amd64 darwin_arm64 freebsd_386 freebsd_amd64 freebsd_arm freebsd_arm64
-	linux_386 linux_amd64 linux_arm linux_arm64 windows_386 windows_amd64 windows_arm windows_arm64)
+	linux_386 linux_amd64 linux_arm linux_arm64 windows_386 windows_amd64 windows_arm64)
 for platform in "${expected[@]}"; do
 	zip="${name}_${version}_${platform}.zip"
 	[ -f "dist/$zip" ] || fail "missing dist/$zip"
@@ -29,9 +30,11 @@ for platform in "${expected[@]}"; do
 done
 zips=$(find dist -maxdepth 1 -name '*.zip' | wc -l)
 [ "$zips" -eq "${#expected[@]}" ] || fail "$zips archives, expected ${#expected[@]}"
-(cd dist && sha256sum --quiet -c "$(basename "$sums")") || fail "checksums do not match"
+(cd dist && grep '\.zip$' "$(basename "$sums")" | sha256sum --quiet -c -) || fail "checksums do not match the archives"
 
 binary=$(find dist -path '*linux_amd64*' -name "${name}_v${version}" -type f | head -n 1)
 [ -n "$binary" ] || fail "no linux_amd64 binary named ${name}_v${version}"
-go version -m "$binary" | grep -q -- "-X main.version=${version}" || fail "$binary was not built with -X main.version=${version}"
+# -trimpath drops -ldflags from the build info, so look for the version string itself,
+# which only -X main.version puts there.
+grep -aq -- "$version" "$binary" || fail "$binary does not carry version $version: -X main.version did not apply"
 echo "release-snapshot: ${#expected[@]} archives, checksums with the manifest, version $version: OK"
