@@ -16,7 +16,7 @@ const (
 // fastRetry keeps retry tests quick while exercising the same code.
 var fastRetry = RetryPolicy{MaxAttempts: 6, BaseDelay: 5 * time.Millisecond, MaxDelay: 40 * time.Millisecond, ThrottleDelay: 10 * time.Millisecond}
 
-func startEmulator(t *testing.T, opts emulator.Options) *emulator.Server {
+func startEmulator(t testing.TB, opts emulator.Options) *emulator.Server {
 	t.Helper()
 	if opts.Keys == nil {
 		opts.Keys = []emulator.AccessKey{{ID: testKeyID, Secret: testSecret}}
@@ -32,7 +32,7 @@ func startEmulator(t *testing.T, opts emulator.Options) *emulator.Server {
 	return srv
 }
 
-func newTestClient(t *testing.T, host string, edit ...func(*Config)) *Client {
+func newTestClient(t testing.TB, host string, edit ...func(*Config)) *Client {
 	t.Helper()
 	cfg := Config{Host: host, AccessKeyID: testKeyID, AccessKeySecret: testSecret, Retry: fastRetry}
 	for _, e := range edit {
