@@ -54,13 +54,24 @@ provider_installation {
 CFG
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc"
 export TF_IN_AUTOMATION=1
-cp examples/smoke-test/main.tf "$work/main.tf"
+# apply runs one example in a folder of its own and prints its stored response.
+apply() {
+	local example=$1
+	mkdir -p "$work/$example"
+	cp "examples/$example/main.tf" "$work/$example/main.tf"
+	echo "==> $("$cli" version | head -n 1): apply examples/$example against $AUTHING_HOST"
+	"$cli" -chdir="$work/$example" apply -auto-approve -input=false -no-color 2>&1 |
+		grep -v -e "^$" -e "^│" -e "^╷" -e "^╵" -e "development overrides" -e "^ - " -e "may therefore not match" -e "applying changes may cause" -e "releases\.$"
+	echo "==> The stored response"
+	"$cli" -chdir="$work/$example" output -no-color -json response
+}
 
-echo "==> $("$cli" version | head -n 1): apply examples/smoke-test against $AUTHING_HOST"
-"$cli" -chdir="$work" apply -auto-approve -input=false -no-color 2>&1 | grep -v -e "^$" -e "Warning: Provider development overrides" -e "^│" -e "^╷" -e "^╵"
+# Authing's documented flow: list the webhooks, take one, trigger it, check the answer.
+apply smoke-test
 
-echo "==> The stored response"
-"$cli" -chdir="$work" output -no-color -json response
+# The whole lifecycle: create a webhook pointed at the emulator's receiver, fire it, check.
+export TF_VAR_receiver_url="$AUTHING_HOST/_emulator/receiver/lifecycle"
+apply webhook-lifecycle
 
 echo "==> What the emulator saw"
 curl -fsS "$AUTHING_HOST/_emulator/stats" 2>/dev/null || true

@@ -154,9 +154,10 @@ type request struct {
 	verb   string // the path after /api/v3/
 	query  url.Values
 	body   any
-	// fires marks a call that is not idempotent: it is retried only when the request
-	// surely was not processed.
-	fires bool
+	// once marks a call that is not idempotent (a trigger fires, a create creates): it
+	// is retried only when the request surely was not processed, and its errors carry an
+	// Outcome.
+	once bool
 	// anonymous calls send no token (the token call itself).
 	anonymous bool
 }
@@ -345,7 +346,7 @@ func (c *Client) retryable(r request, a attempt) (bool, time.Duration) {
 	case a.err != nil && !a.sent:
 		// The request never fully left: nothing can have been processed.
 		return true, 0
-	case r.fires:
+	case r.once:
 		return false, 0
 	case a.err != nil:
 		return true, 0
@@ -383,7 +384,7 @@ func (c *Client) failure(r request, a attempt, n int) *Error {
 
 // outcome says whether a failed attempt of a firing call may have fired.
 func outcome(r request, a attempt) Outcome {
-	if !r.fires {
+	if !r.once {
 		return NotApplicable
 	}
 	switch {
@@ -402,7 +403,7 @@ func outcome(r request, a attempt) Outcome {
 }
 
 func notFired(r request) Outcome {
-	if r.fires {
+	if r.once {
 		return NotFired
 	}
 	return NotApplicable

@@ -6,16 +6,17 @@ import (
 	"strings"
 )
 
-// Outcome says whether a failed TriggerWebhook call may have fired the webhook.
+// Outcome says whether a failed call that is not idempotent (TriggerWebhook,
+// CreateWebhook) may have taken effect.
 type Outcome int
 
 const (
-	// NotApplicable is the outcome of calls that fire nothing.
+	// NotApplicable is the outcome of idempotent calls, which are simply retried.
 	NotApplicable Outcome = iota
 	// NotFired means the API surely did not process the request.
 	NotFired
-	// MayHaveFired means the request may have reached Authing and fired the webhook
-	// (a timeout, a cut connection, a 5xx answer): the outcome is unknown.
+	// MayHaveFired means the request may have reached Authing and taken effect (a
+	// timeout, a cut connection, a 5xx answer): the outcome is unknown.
 	MayHaveFired
 )
 

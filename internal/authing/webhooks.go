@@ -166,7 +166,7 @@ func (c *Client) TriggerWebhook(ctx context.Context, in TriggerInput) (TriggerRe
 	var data struct {
 		Response json.RawMessage `json:"response"`
 	}
-	err := c.do(ctx, request{op: op, method: http.MethodPost, verb: "trigger-webhook", body: body, fires: true}, &data)
+	err := c.do(ctx, request{op: op, method: http.MethodPost, verb: "trigger-webhook", body: body, once: true}, &data)
 	if err != nil {
 		return TriggerResult{}, err
 	}

@@ -86,6 +86,28 @@ func (s *Server) AddWebhook(w Webhook) string {
 	return rec.WebhookID
 }
 
+// Webhook returns a webhook as the emulator holds it, secret included, for test assertions.
+func (s *Server) Webhook(id string) (Webhook, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w, ok := s.byID[id]
+	if !ok {
+		return Webhook{}, false
+	}
+	return w.Webhook, true
+}
+
+// Webhooks returns the IDs of every webhook, in the API's order.
+func (s *Server) Webhooks() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]string, len(s.webhooks))
+	for i, w := range s.webhooks {
+		ids[i] = w.WebhookID
+	}
+	return ids
+}
+
 // SeedWebhooks adds n enabled webhooks named "<prefix>-<i>" that point at the built-in
 // receiver, and returns their IDs in order.
 func (s *Server) SeedWebhooks(prefix string, n int) []string {

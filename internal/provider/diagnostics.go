@@ -9,8 +9,35 @@ import (
 	"github.com/authing/terraform-provider-authing/internal/authing"
 )
 
-// errorDetail renders every fact of a failed call, one per line, for a diagnostic's detail.
-func errorDetail(err error) string {
+// outcomeText explains, for a call that is not idempotent, what a failure means.
+type outcomeText struct {
+	notDone     string
+	mayHaveDone string
+}
+
+var (
+	triggerOutcome = outcomeText{
+		notDone: "The request was not processed, so the webhook was not fired.",
+		mayHaveDone: "The webhook MAY HAVE FIRED: the request may have reached Authing, but no answer confirmed the outcome. " +
+			"The provider never repeats such a request, so that a webhook is not fired twice by accident.\n" +
+			"Nothing was recorded in state, so the next apply will trigger the webhook again. If a second delivery matters, " +
+			"check the webhook's logs in the Authing console first. Once a firing is recorded, change a value in `triggers` to fire again deliberately.",
+	}
+	createOutcome = outcomeText{
+		notDone: "The request was not processed, so no webhook was created.",
+		mayHaveDone: "The webhook MAY HAVE BEEN CREATED: the request may have reached Authing, but no answer confirmed the outcome, " +
+			"and the provider never repeats such a request, so that a webhook is not created twice.\n" +
+			"Nothing was recorded in state. Before applying again, look for the webhook (for example with the authing_webhooks data source); " +
+			"if it exists, import it with `terraform import` and its webhook ID instead.",
+	}
+)
+
+// errorDetail renders every fact of a failed trigger, one per line, for a diagnostic's detail.
+func errorDetail(err error) string { return errorDetailFor(err, triggerOutcome) }
+
+// errorDetailFor renders every fact of a failed call, one per line, explaining the outcome
+// of calls that are not idempotent with text.
+func errorDetailFor(err error, text outcomeText) string {
 	var e *authing.Error
 	if !errors.As(err, &e) {
 		return err.Error()
@@ -18,12 +45,9 @@ func errorDetail(err error) string {
 	var b strings.Builder
 	switch e.Outcome {
 	case authing.NotFired:
-		b.WriteString("The request was not processed, so the webhook was not fired.\n\n")
+		b.WriteString(text.notDone + "\n\n")
 	case authing.MayHaveFired:
-		b.WriteString("The webhook MAY HAVE FIRED: the request may have reached Authing, but no answer confirmed the outcome. " +
-			"The provider never repeats such a request, so that a webhook is not fired twice by accident.\n" +
-			"Nothing was recorded in state, so the next apply will trigger the webhook again. If a second delivery matters, " +
-			"check the webhook's logs in the Authing console first. Once a firing is recorded, change a value in `triggers` to fire again deliberately.\n\n")
+		b.WriteString(text.mayHaveDone + "\n\n")
 	}
 	line := func(name, value string) {
 		if value != "" && value != "0" {

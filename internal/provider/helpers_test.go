@@ -126,3 +126,10 @@ func clearAuthingEnv(t *testing.T) {
 		_ = os.Unsetenv(name)
 	}
 }
+
+// stateFunc is a state check made of a function, for facts outside the state.
+type stateFunc func() error
+
+func (f stateFunc) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f()
+}

@@ -62,7 +62,7 @@ func (p *AuthingProvider) Metadata(_ context.Context, _ provider.MetadataRequest
 // Schema describes the provider block.
 func (p *AuthingProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Description: "Lists and triggers the webhooks of an Authing user pool through the Authing v3 management API.",
+		Description: "Manages, lists and triggers the webhooks of an Authing user pool through the Authing v3 management API.",
 		Attributes: map[string]schema.Attribute{
 			"access_key_id": schema.StringAttribute{
 				Optional:    true,
@@ -145,12 +145,12 @@ func setting(v types.String, env string) (string, string) {
 
 // Resources lists the resource types.
 func (p *AuthingProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewWebhookTriggerResource}
+	return []func() resource.Resource{NewWebhookTriggerResource, NewWebhookResource}
 }
 
 // DataSources lists the data source types.
 func (p *AuthingProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewWebhooksDataSource}
+	return []func() datasource.DataSource{NewWebhooksDataSource, NewWebhookDataSource, NewWebhookEventsDataSource}
 }
 
 // Actions lists the action types.

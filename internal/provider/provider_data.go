@@ -31,6 +31,10 @@ type providerData struct {
 	once   sync.Once
 	client *authing.Client
 	err    error
+
+	eventsOnce sync.Once
+	events     []string
+	eventsFrom string
 }
 
 // resolve fills the configuration from the provider block and the environment.
@@ -111,6 +115,35 @@ func (d *providerData) Client() (*authing.Client, diag.Diagnostics) {
 		diags.AddError("Invalid provider configuration", d.err.Error())
 	}
 	return d.client, diags
+}
+
+// knownEvents returns the valid webhook event names and where they came from: the
+// server's list when the API can be reached with the configured credentials, else the
+// documented list. It is fetched once per provider process.
+func (d *providerData) knownEvents(ctx context.Context) ([]string, string) {
+	d.eventsOnce.Do(func() {
+		d.events, d.eventsFrom = documentedEvents, "the documented list of events"
+		if len(d.unknown) > 0 || d.invalid || len(d.missing) > 0 {
+			return
+		}
+		client, diags := d.Client()
+		if diags.HasError() {
+			return
+		}
+		list, err := client.ListWebhookEvents(ctx)
+		if err != nil {
+			tflog.Warn(ctx, "Could not read the server's list of webhook events; validating against the documented list", map[string]any{"error": err.Error()})
+			return
+		}
+		names := make([]string, 0, len(list.Events))
+		for _, e := range list.Events {
+			names = append(names, e.Value)
+		}
+		if len(names) > 0 {
+			d.events, d.eventsFrom = names, "the server's list of events"
+		}
+	})
+	return d.events, d.eventsFrom
 }
 
 // tflogLogger routes the client's request logs into Terraform's log.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -158,4 +159,53 @@ func (regexValidator) ValidateString(_ context.Context, req validator.StringRequ
 	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression", fmt.Sprintf("%s does not compile: %s.", req.Path, err))
 	}
+}
+
+// webhookURLValidator requires an absolute http or https URL.
+type webhookURLValidator struct{}
+
+func (webhookURLValidator) Description(context.Context) string {
+	return "must be an absolute http:// or https:// URL"
+}
+
+func (v webhookURLValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (webhookURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	raw := req.ConfigValue.ValueString()
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid webhook URL", fmt.Sprintf("%q is not an absolute http:// or https:// URL; Authing calls this URL when an event happens.", raw))
+	}
+}
+
+// eventNameValidator checks the shape of an event name as soon as it is known, and
+// suggests the documented name for near misses such as "user.created".
+type eventNameValidator struct{}
+
+func (eventNameValidator) Description(context.Context) string {
+	return "must be a webhook event name such as user:created (words joined by colons)"
+}
+
+func (v eventNameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (eventNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	name := req.ConfigValue.ValueString()
+	if eventNameSyntax.MatchString(name) {
+		return
+	}
+	msg := fmt.Sprintf("%q is not a webhook event name: event names are lower-case words joined by colons, never dots", name)
+	if s := suggestEvent(name, documentedEvents); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid webhook event", msg+".")
 }

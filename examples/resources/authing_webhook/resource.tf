@@ -1,0 +1,16 @@
+resource "authing_webhook" "deploy" {
+  name         = "deploy-notifications"
+  url          = "https://hooks.example.com/authing"
+  events       = ["user:created", "user:deleted", "login"]
+  content_type = "application/json"
+  enabled      = true
+
+  # Write-only (Terraform 1.11+): sent to Authing, never stored. Bump the version to rotate.
+  secret_wo         = var.webhook_signing_secret
+  secret_wo_version = 1
+}
+
+variable "webhook_signing_secret" {
+  type      = string
+  sensitive = true
+}

@@ -1,0 +1,71 @@
+package authing
+
+import (
+	"context"
+	"net/http"
+)
+
+// WebhookInput is what CreateWebhook and UpdateWebhook send. Nil fields are left out,
+// which UpdateWebhook reads as "unchanged".
+type WebhookInput struct {
+	Name        *string   `json:"name,omitempty"`
+	URL         *string   `json:"url,omitempty"`
+	Events      *[]string `json:"events,omitempty"`
+	ContentType *string   `json:"contentType,omitempty"`
+	Enabled     *bool     `json:"enabled,omitempty"`
+	Secret      *string   `json:"secret,omitempty"`
+}
+
+// CreateWebhook creates a webhook. It is not idempotent: like a trigger, it is retried
+// only when the request surely was not processed, and a failure carries an Outcome.
+func (c *Client) CreateWebhook(ctx context.Context, in WebhookInput) (Webhook, error) {
+	var w Webhook
+	err := c.do(ctx, request{op: "create webhook", method: http.MethodPost, verb: "create-webhook", body: in, once: true}, &w)
+	return w, err
+}
+
+// UpdateWebhook changes the given fields of a webhook. Sending the same update twice has
+// the same effect as once, so it is retried like a read.
+func (c *Client) UpdateWebhook(ctx context.Context, webhookID string, in WebhookInput) (Webhook, error) {
+	body := struct {
+		WebhookID string `json:"webhookId"`
+		WebhookInput
+	}{webhookID, in}
+	var w Webhook
+	err := c.do(ctx, request{op: "update webhook " + webhookID, method: http.MethodPost, verb: "update-webhook", body: body}, &w)
+	return w, err
+}
+
+// DeleteWebhook deletes a webhook. Deleting one that does not exist is not an error.
+func (c *Client) DeleteWebhook(ctx context.Context, webhookID string) error {
+	body := map[string][]string{"webhookIds": {webhookID}}
+	return c.do(ctx, request{op: "delete webhook " + webhookID, method: http.MethodPost, verb: "delete-webhook", body: body}, nil)
+}
+
+// EventCategory is a group of webhook events.
+type EventCategory struct {
+	Name   string `json:"name"`
+	NameEn string `json:"nameEn"`
+	Value  string `json:"value"`
+}
+
+// Event is a webhook event name and its labels.
+type Event struct {
+	Name     string `json:"name"`
+	NameEn   string `json:"nameEn"`
+	Value    string `json:"value"`
+	Category string `json:"category"`
+}
+
+// EventList is the server's list of valid webhook events.
+type EventList struct {
+	Categories []EventCategory `json:"categories"`
+	Events     []Event         `json:"events"`
+}
+
+// ListWebhookEvents returns the server's list of webhook events.
+func (c *Client) ListWebhookEvents(ctx context.Context) (EventList, error) {
+	var l EventList
+	err := c.do(ctx, request{op: "get webhook event list", method: http.MethodGet, verb: "get-webhook-event-list"}, &l)
+	return l, err
+}

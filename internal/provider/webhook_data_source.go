@@ -1,0 +1,97 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var _ datasource.DataSourceWithConfigure = (*webhookDataSource)(nil)
+
+// NewWebhookDataSource returns the authing_webhook data source.
+func NewWebhookDataSource() datasource.DataSource { return &webhookDataSource{} }
+
+type webhookDataSource struct {
+	data *providerData
+}
+
+type webhookDataModel struct {
+	ID          types.String `tfsdk:"id"`
+	WebhookID   types.String `tfsdk:"webhook_id"`
+	Name        types.String `tfsdk:"name"`
+	URL         types.String `tfsdk:"url"`
+	ContentType types.String `tfsdk:"content_type"`
+	Enabled     types.Bool   `tfsdk:"enabled"`
+	Events      types.List   `tfsdk:"events"`
+	CreatedAt   types.String `tfsdk:"created_at"`
+	UpdatedAt   types.String `tfsdk:"updated_at"`
+}
+
+func (d *webhookDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_webhook"
+}
+
+func (d *webhookDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, Description: desc}
+	}
+	resp.Schema = schema.Schema{
+		Description: "One webhook of the user pool, by its ID. The signing secret is not exposed.",
+		Attributes: map[string]schema.Attribute{
+			"webhook_id": schema.StringAttribute{
+				Required: true, Validators: []validator.String{notBlankValidator{}},
+				Description: "The webhook ID (`webhookId` in the API).",
+			},
+			"id":           computed("The webhook ID."),
+			"name":         computed("Name of the webhook."),
+			"url":          computed("URL Authing calls."),
+			"content_type": computed("`application/json` or `application/x-www-form-urlencoded`."),
+			"enabled":      schema.BoolAttribute{Computed: true, Description: "Whether Authing calls the webhook."},
+			"events":       schema.ListAttribute{Computed: true, ElementType: types.StringType, Description: "Event names that call the webhook."},
+			"created_at":   computed("When the webhook was created."),
+			"updated_at":   computed("When the webhook was last changed."),
+		},
+	}
+}
+
+func (d *webhookDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
+	if data, ok := req.ProviderData.(*providerData); ok {
+		d.data = data
+	}
+}
+
+func (d *webhookDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m webhookDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	client, diags := d.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	w, err := client.GetWebhook(ctx, m.WebhookID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read webhook", errorDetail(err))
+		return
+	}
+	events, diags := types.ListValueFrom(ctx, types.StringType, nonNil(w.Events))
+	resp.Diagnostics.Append(diags...)
+	m.ID = types.StringValue(w.WebhookID)
+	m.Name = types.StringValue(w.Name)
+	m.URL = types.StringValue(w.URL)
+	m.ContentType = types.StringValue(w.ContentType)
+	m.Enabled = types.BoolValue(w.Enabled)
+	m.Events = events
+	m.CreatedAt = types.StringValue(w.CreatedAt)
+	m.UpdatedAt = types.StringValue(w.UpdatedAt)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

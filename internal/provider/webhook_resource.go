@@ -1,0 +1,287 @@
+package provider
+
+import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/authing/terraform-provider-authing/internal/authing"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*webhookResource)(nil)
+	_ resource.ResourceWithImportState = (*webhookResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*webhookResource)(nil)
+)
+
+const (
+	contentTypeJSON = "application/json"
+	contentTypeForm = "application/x-www-form-urlencoded"
+)
+
+// NewWebhookResource returns the authing_webhook resource.
+func NewWebhookResource() resource.Resource { return &webhookResource{} }
+
+type webhookResource struct {
+	data *providerData
+}
+
+type webhookModel struct {
+	ID              types.String `tfsdk:"id"`
+	WebhookID       types.String `tfsdk:"webhook_id"`
+	Name            types.String `tfsdk:"name"`
+	URL             types.String `tfsdk:"url"`
+	Events          types.Set    `tfsdk:"events"`
+	ContentType     types.String `tfsdk:"content_type"`
+	Enabled         types.Bool   `tfsdk:"enabled"`
+	Secret          types.String `tfsdk:"secret"`
+	SecretWO        types.String `tfsdk:"secret_wo"`
+	SecretWOVersion types.Int64  `tfsdk:"secret_wo_version"`
+	CreatedAt       types.String `tfsdk:"created_at"`
+	UpdatedAt       types.String `tfsdk:"updated_at"`
+}
+
+func (r *webhookResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_webhook"
+}
+
+func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		Description: "A webhook of the user pool: Authing calls its URL when one of its events happens. Changes are made in place; import it by its webhook ID.",
+		Attributes: map[string]schema.Attribute{
+			"id":         schema.StringAttribute{Computed: true, PlanModifiers: keep, Description: "The webhook ID, as `webhook_id`."},
+			"webhook_id": schema.StringAttribute{Computed: true, PlanModifiers: keep, Description: "The webhook ID (`webhookId` in the API)."},
+			"name": schema.StringAttribute{
+				Required: true, Validators: []validator.String{notBlankValidator{}},
+				Description: "Name of the webhook.",
+			},
+			"url": schema.StringAttribute{
+				Required: true, Validators: []validator.String{webhookURLValidator{}},
+				Description: "URL Authing calls when an event happens.",
+			},
+			"events": schema.SetAttribute{
+				Required: true, ElementType: types.StringType,
+				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(eventNameValidator{})},
+				Description: "Event names that call the webhook, such as `user:created` or `login`. Checked at plan time against the server's list of events " +
+					"(the `authing_webhook_events` data source), or the documented list when the API cannot be reached; a near miss such as `user.created` gets a suggestion.",
+			},
+			"content_type": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(contentTypeJSON),
+				Validators:  []validator.String{stringvalidator.OneOf(contentTypeJSON, contentTypeForm)},
+				Description: "How Authing encodes the body it sends: `" + contentTypeJSON + "` (the default) or `" + contentTypeForm + "`.",
+			},
+			"enabled": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				Description: "Whether Authing calls the webhook (default `true`).",
+			},
+			"secret": schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				Validators:  []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("secret_wo"))},
+				Description: "Signing secret Authing uses for the webhook's requests. It is stored in state (as sensitive); with Terraform 1.11 or later prefer `secret_wo`, which is not.",
+			},
+			"secret_wo": schema.StringAttribute{
+				Optional: true, Sensitive: true, WriteOnly: true,
+				Validators:  []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("secret"))},
+				Description: "Signing secret, write-only: sent to Authing on create and whenever `secret_wo_version` changes, never stored in state or plan. Needs Terraform 1.11 or later.",
+			},
+			"secret_wo_version": schema.Int64Attribute{
+				Optional:    true,
+				Description: "Change this number to send `secret_wo` again (a write-only value leaves no trace to compare).",
+			},
+			"created_at": schema.StringAttribute{Computed: true, PlanModifiers: keep, Description: "When the webhook was created."},
+			"updated_at": schema.StringAttribute{Computed: true, Description: "When the webhook was last changed; unknown in a plan that changes it, so a `triggers` keyed on it re-fires a smoke test after every change."},
+		},
+	}
+}
+
+func (r *webhookResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
+	if data, ok := req.ProviderData.(*providerData); ok {
+		r.data = data
+	}
+}
+
+// ModifyPlan checks the event names against the server's list as soon as they are known.
+func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var events types.Set
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("events"), &events)...)
+	if resp.Diagnostics.HasError() || events.IsUnknown() || events.IsNull() {
+		return
+	}
+	var names []string
+	for _, v := range events.Elements() {
+		s, ok := v.(types.String)
+		if !ok || s.IsUnknown() {
+			return
+		}
+		names = append(names, s.ValueString())
+	}
+	known, from := r.data.knownEvents(ctx)
+	if problems := unknownEvents(names, known); len(problems) > 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("events"), "Unknown webhook event",
+			strings.Join(problems, "\n")+"\n\nChecked against "+from+"; the authing_webhook_events data source lists them.")
+	}
+}
+
+// input builds the API's fields from a plan; secret is sent only when send is true.
+func (m webhookModel) input(ctx context.Context, secret *string) (authing.WebhookInput, diag.Diagnostics) {
+	var events []string
+	diags := m.Events.ElementsAs(ctx, &events, false)
+	return authing.WebhookInput{
+		Name: m.Name.ValueStringPointer(), URL: m.URL.ValueStringPointer(), Events: &events,
+		ContentType: m.ContentType.ValueStringPointer(), Enabled: m.Enabled.ValueBoolPointer(), Secret: secret,
+	}, diags
+}
+
+// fill copies what the API returned into the model.
+func (m *webhookModel) fill(w authing.Webhook) {
+	m.ID = types.StringValue(w.WebhookID)
+	m.WebhookID = types.StringValue(w.WebhookID)
+	m.Name = types.StringValue(w.Name)
+	m.URL = types.StringValue(w.URL)
+	events := make([]attr.Value, 0, len(w.Events))
+	for _, e := range w.Events {
+		events = append(events, types.StringValue(e))
+	}
+	m.Events = types.SetValueMust(types.StringType, events)
+	m.ContentType = types.StringValue(w.ContentType)
+	m.Enabled = types.BoolValue(w.Enabled)
+	m.CreatedAt = types.StringValue(w.CreatedAt)
+	m.UpdatedAt = types.StringValue(w.UpdatedAt)
+	// A write-only value is never kept.
+	m.SecretWO = types.StringNull()
+	// The stored secret follows the server only when the configuration manages it.
+	if !m.Secret.IsNull() && w.Secret != "" {
+		m.Secret = types.StringValue(w.Secret)
+	}
+}
+
+func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config webhookModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	secret := plan.Secret.ValueStringPointer()
+	if !config.SecretWO.IsNull() {
+		secret = config.SecretWO.ValueStringPointer()
+	}
+	in, diags := plan.input(ctx, secret)
+	resp.Diagnostics.Append(diags...)
+	client, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	w, err := client.CreateWebhook(ctx, in)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not create webhook", errorDetailFor(err, createOutcome))
+		return
+	}
+	plan.fill(w)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read refreshes the webhook; one deleted outside Terraform leaves the state, so that the
+// next plan creates it again.
+func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state webhookModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	w, err := client.GetWebhook(ctx, state.ID.ValueString())
+	if authing.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Webhook deleted outside Terraform",
+			"Webhook "+state.ID.ValueString()+" no longer exists at Authing, so it was removed from the state; the next apply creates it again.")
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read webhook", errorDetail(err))
+		return
+	}
+	state.fill(w)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state, config webhookModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var secret *string
+	switch {
+	case !config.SecretWO.IsNull() && !plan.SecretWOVersion.Equal(state.SecretWOVersion):
+		secret = config.SecretWO.ValueStringPointer()
+	case !plan.Secret.Equal(state.Secret):
+		empty := ""
+		secret = &empty // removing the secret clears it
+		if !plan.Secret.IsNull() {
+			secret = plan.Secret.ValueStringPointer()
+		}
+	}
+	in, diags := plan.input(ctx, secret)
+	resp.Diagnostics.Append(diags...)
+	client, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	w, err := client.UpdateWebhook(ctx, state.ID.ValueString(), in)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not update webhook", errorDetail(err))
+		return
+	}
+	plan.fill(w)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state webhookModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := client.DeleteWebhook(ctx, state.ID.ValueString()); err != nil {
+		resp.Diagnostics.AddError("Could not delete webhook", errorDetail(err))
+	}
+}
+
+// ImportState takes a webhook ID; Read fills in the rest. A secret cannot be read back
+// into secret_wo, and is imported into secret only if the configuration sets it.
+func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := strings.TrimSpace(req.ID)
+	if id == "" {
+		resp.Diagnostics.AddError("Missing webhook ID", "Import an authing_webhook by its webhook ID, for example: terraform import authing_webhook.deploy 6229ffaxxxxxxxxcade3e3d9")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
