@@ -329,6 +329,16 @@ func isAuthFailure(a attempt) bool {
 	return a.status == http.StatusUnauthorized || (a.envErr == nil && a.env.StatusCode == 401)
 }
 
+// isCertificateError reports a TLS certificate the client refused: asking again gets the
+// same certificate.
+func isCertificateError(err error) bool {
+	var verify *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	var host x509.HostnameError
+	return errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &host)
+}
+
 // isThrottled reports an answer that asks the client to slow down.
 func isThrottled(a attempt) bool {
 	return a.err == nil && (a.status == http.StatusTooManyRequests || (a.envErr == nil && a.env.StatusCode == 429))
@@ -338,7 +348,7 @@ func isThrottled(a attempt) bool {
 func (c *Client) retryable(r request, a attempt) (bool, time.Duration) {
 	throttled := isThrottled(a)
 	switch {
-	case errors.Is(a.err, context.Canceled), errors.Is(a.err, context.DeadlineExceeded), errors.Is(a.err, errTooLarge):
+	case errors.Is(a.err, context.Canceled), errors.Is(a.err, context.DeadlineExceeded), errors.Is(a.err, errTooLarge), isCertificateError(a.err):
 		return false, 0
 	case throttled:
 		// Throttling happens before any processing: safe even for a trigger.

@@ -28,6 +28,9 @@ func TestCertificatesAreVerified(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("a self-signed server was accepted without its CA: %v", err)
 	}
+	if e := asError(t, err); e.Attempts != 1 {
+		t.Fatalf("a refused certificate was tried %d times; it cannot change between attempts", e.Attempts)
+	}
 
 	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
 	c = newTestClient(t, srv.URL, func(c *Config) { c.CAPEM = ca })

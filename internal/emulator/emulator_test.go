@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -260,5 +261,34 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Wait()
 	if st := s.Stats(); st.Deliveries != 20 || st.ReceiverHits != 20 || len(st.DeliveriesByWebhook) != 20 {
 		t.Fatalf("%+v", st)
+	}
+}
+
+func TestFaultsBySkipTimesAndRate(t *testing.T) {
+	s := start(t, Options{RateLimit: -1})
+	tok := token(t, s)
+	list := func() int { return send(t, "GET", s.URL()+"/api/v3/list-webhooks", authed(tok), "").StatusCode }
+	s.InjectFault("list-webhooks", Fault{Kind: FaultBusinessError, StatusCode: 503, Skip: 2, Times: 3})
+	var got []int
+	for range 7 {
+		got = append(got, list())
+	}
+	if want := []int{200, 200, 503, 503, 503, 200, 200}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("statuses %v, want %v", got, want)
+	}
+	s.InjectFault("list-webhooks", Fault{Kind: FaultBusinessError, StatusCode: 500, Rate: 0.5})
+	hits := 0
+	for range 400 {
+		if list() == 500 {
+			hits++
+		}
+	}
+	// Binomial(400, 0.5): 200 +- 10; outside 140..260 is a broken rate.
+	if hits < 140 || hits > 260 {
+		t.Fatalf("%d of 400 requests hit at rate 0.5", hits)
+	}
+	s.ClearFaults()
+	if list() != 200 {
+		t.Fatal("faults survived ClearFaults")
 	}
 }

@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	goversion "github.com/hashicorp/go-version"
 
 	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
@@ -228,5 +231,53 @@ resource "authing_webhook_trigger" "smoke" {
 	}
 	if n := stateResources(t, w.state(), "authing_webhook_trigger"); n != 50 {
 		t.Fatalf("%d firings in state, want 50", n)
+	}
+}
+
+// skipBelowTerraform skips a CLI test on Terraform older than minimum, and on OpenTofu.
+func (w *workspace) skipBelowTerraform(minimum string) {
+	w.t.Helper()
+	out, err := exec.Command(w.cli, "version", "-json").Output()
+	if err != nil {
+		w.t.Fatalf("%s version -json: %v", w.cli, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		w.t.Fatalf("%s version -json: %v", w.cli, err)
+	}
+	have, err := goversion.NewVersion(v.Version)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if strings.Contains(filepath.Base(w.cli), "tofu") || have.LessThan(goversion.Must(goversion.NewVersion(minimum))) {
+		w.t.Skipf("needs Terraform %s or later; %s is %s", minimum, w.cli, v.Version)
+	}
+}
+
+// terraform apply -invoke fires the action once per invocation (Terraform 1.14+).
+func TestAccCLI_actionInvoke(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	w := newWorkspace(t, fmt.Sprintf(`
+provider "authing" {}
+
+action "authing_webhook_trigger" "on_demand" {
+  config {
+    webhook_id = %q
+    expect     = { received = "true" }
+  }
+}
+`, id), env.providerEnv()...)
+	w.skipBelowTerraform("1.14.0")
+	for i := 1; i <= 2; i++ {
+		out, err := w.run("apply", "-auto-approve", "-input=false", "-invoke=action.authing_webhook_trigger.on_demand")
+		if err != nil {
+			t.Fatalf("invocation %d: %v\n%s", i, err, out)
+		}
+		if got := env.emu.Stats().Deliveries; got != i {
+			t.Fatalf("after %d invocations: %d deliveries", i, got)
+		}
 	}
 }
