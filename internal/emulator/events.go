@@ -1,6 +1,8 @@
 package emulator
 
-// eventNames is the documented list of webhook event names, in the API's order.
+// eventNames is the documented list of webhook event names, in the API's order. The
+// provider keeps its own copy for offline validation: the emulator shares no code with
+// what it checks, so that one mistake cannot hide in both.
 var eventNames = []string{
 	"test",
 	"register",
