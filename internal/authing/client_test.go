@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -446,5 +447,21 @@ func TestThrottlingSlowsAllWorkersDown(t *testing.T) {
 	// worker, so each window sees at most the 8 requests already in flight refused.
 	if n := emu.Stats().Requests["list-webhooks"]; n > 30+2*DefaultListConcurrency {
 		t.Fatalf("%d list requests for 30 pages: the workers hammered a throttled API", n)
+	}
+}
+
+func TestImplausibleTotalCountIsRefused(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/get-management-token") {
+			_, _ = w.Write([]byte(`{"statusCode":200,"data":{"access_token":"a.b.c","expires_in":7200}}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"statusCode":200,"data":{"totalCount":1000000000000,"list":[]}}`))
+	}))
+	t.Cleanup(srv.Close)
+	_, err := newTestClient(t, srv.URL).ListWebhooks(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "more than the 1000000 the provider lists") {
+		t.Fatalf("got %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +14,10 @@ import (
 
 // PageLimit is the API's largest page size for list-webhooks.
 const PageLimit = 50
+
+// maxPages bounds a listing (a million webhooks), so that a wrong totalCount cannot make
+// the client allocate or request without end.
+const maxPages = 20000
 
 // Webhook is the API's WebhookDto.
 type Webhook struct {
@@ -45,6 +50,10 @@ func (c *Client) ListWebhooks(ctx context.Context) ([]Webhook, error) {
 	if first.TotalCount > PageLimit {
 		pages = (first.TotalCount + PageLimit - 1) / PageLimit
 	}
+	if pages > maxPages {
+		return nil, &Error{Operation: "list webhooks", HTTPStatus: http.StatusOK, StatusCode: 200,
+			Err: fmt.Errorf("the API reports %d webhooks, more than the %d the provider lists", first.TotalCount, maxPages*PageLimit)}
+	}
 	results := make([][]Webhook, pages)
 	results[0] = first.List
 	if pages > 1 {
@@ -54,8 +63,8 @@ func (c *Client) ListWebhooks(ctx context.Context) ([]Webhook, error) {
 	}
 	// A webhook created or deleted during the listing shifts the pages; never report
 	// one webhook twice.
-	seen := make(map[string]bool, first.TotalCount)
-	all := make([]Webhook, 0, first.TotalCount)
+	seen := make(map[string]bool, len(first.List)*pages)
+	all := make([]Webhook, 0, len(first.List)*pages)
 	for _, page := range results {
 		for _, w := range page {
 			if seen[w.WebhookID] {
