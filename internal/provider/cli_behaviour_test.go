@@ -44,12 +44,33 @@ func stateResources(t *testing.T, state, typ string) int {
 
 // With TF_LOG=TRACE, no secret appears in the log, the CLI's output or the state.
 func TestAccCLI_noSecretsAnywhere(t *testing.T) {
+	for _, via := range []string{"environment", "provider block"} {
+		t.Run(via, func(t *testing.T) { testNoSecretsAnywhere(t, via == "provider block") })
+	}
+}
+
+// testNoSecretsAnywhere gives the secret through the environment, or through a sensitive
+// variable in the provider block.
+func testNoSecretsAnywhere(t *testing.T, inBlock bool) {
 	env := newTestEnv(t)
 	const signingSecret = "whsec-9f8e7d6c5b4a-signing"
 	id := env.emu.AddWebhook(emulator.Webhook{Name: "signed", URL: env.emu.ReceiverURL("signed"), Enabled: true, Events: []string{"user:created"}, Secret: signingSecret})
 	logPath := filepath.Join(t.TempDir(), "trace.log")
-	w := newWorkspace(t, fmt.Sprintf(`
-provider "authing" {}
+	provider, credentials := `provider "authing" {}`, env.providerEnv()
+	if inBlock {
+		provider = fmt.Sprintf(`variable "secret" {
+  type      = string
+  sensitive = true
+}
+
+provider "authing" {
+  host              = %q
+  access_key_id     = %q
+  access_key_secret = var.secret
+}`, env.emu.URL(), testKeyID)
+		credentials = []string{"TF_VAR_secret=" + testSecret}
+	}
+	w := newWorkspace(t, provider+fmt.Sprintf(`
 
 data "authing_webhooks" "all" {}
 
@@ -60,7 +81,7 @@ resource "authing_webhook_trigger" "smoke" {
 output "webhooks" {
   value = data.authing_webhooks.all.webhooks
 }
-`, id), append(env.providerEnv(), "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)...)
+`, id), append(credentials, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)...)
 
 	var outputs []string
 	for _, args := range [][]string{
@@ -77,7 +98,7 @@ output "webhooks" {
 	}
 	// A failing call too: wrong credentials and a refused trigger.
 	env.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, Message: "refused"})
-	w.env = append(w.env, "AUTHING_ACCESS_KEY_SECRET=wrong-"+testSecret)
+	w.env = append(w.env, "AUTHING_ACCESS_KEY_SECRET=wrong-"+testSecret, "TF_VAR_secret=wrong-"+testSecret)
 	out, err := w.run("apply", "-auto-approve", "-input=false", "-replace=authing_webhook_trigger.smoke")
 	if err == nil || !strings.Contains(out, "401") {
 		t.Fatalf("want a credentials error, got %v:\n%s", err, out)
