@@ -47,8 +47,11 @@ type Config struct {
 	MaxResponseBytes int64
 	// Retry bounds retries; the zero value means DefaultRetryPolicy.
 	Retry RetryPolicy
-	// UserAgent is sent as User-Agent and x-authing-sdk-version.
+	// UserAgent is sent as User-Agent.
 	UserAgent string
+	// Version is the provider's version, sent as x-authing-sdk-version
+	// "terraform-provider-authing:<version>".
+	Version string
 	// Logger gets one line per request; nil logs nothing.
 	Logger Logger
 	// Transport replaces the default HTTP transport (tests); CAPEM then does not apply.
@@ -89,8 +92,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Retry.MaxAttempts <= 0 {
 		cfg.Retry = DefaultRetryPolicy
 	}
+	if cfg.Version == "" {
+		cfg.Version = "dev"
+	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = "terraform-provider-authing"
+		cfg.UserAgent = "terraform-provider-authing/" + cfg.Version
 	}
 	transport := cfg.Transport
 	if transport == nil {
@@ -260,7 +266,7 @@ func (c *Client) send(ctx context.Context, r request, payload []byte, tok *token
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
-	req.Header.Set("x-authing-sdk-version", c.cfg.UserAgent)
+	req.Header.Set("x-authing-sdk-version", "terraform-provider-authing:"+c.cfg.Version)
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -102,7 +102,7 @@ func TestRequestHeaders(t *testing.T) {
 		emu.Handler().ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	c := newTestClient(t, srv.URL, func(c *Config) { c.TenantID = "tenant-7"; c.UserAgent = "ua-test/1" })
+	c := newTestClient(t, srv.URL, func(c *Config) { c.TenantID = "tenant-7"; c.UserAgent = "ua-test/1"; c.Version = "1.2.3" })
 	if _, err := c.ListWebhooks(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestRequestHeaders(t *testing.T) {
 		t.Fatalf("token request headers: %v", tokenReq)
 	}
 	if !strings.HasPrefix(listReq.Get("Authorization"), "Bearer ey") || listReq.Get("X-Authing-Userpool-Id") != "pool-from-claim" ||
-		listReq.Get("X-Authing-App-Tenant-Id") != "tenant-7" || listReq.Get("User-Agent") != "ua-test/1" || listReq.Get("X-Authing-Sdk-Version") != "ua-test/1" {
+		listReq.Get("X-Authing-App-Tenant-Id") != "tenant-7" || listReq.Get("User-Agent") != "ua-test/1" || listReq.Get("X-Authing-Sdk-Version") != "terraform-provider-authing:1.2.3" {
 		t.Fatalf("list request headers: %v", listReq)
 	}
 }
@@ -171,6 +171,18 @@ func TestSecretsStayOutOfLogsAndErrors(t *testing.T) {
 	texts := append([]string{err.Error()}, log.lines...)
 	if len(log.lines) < 4 {
 		t.Fatalf("expected request logs, got %v", log.lines)
+	}
+	// TF_LOG=DEBUG shows, for each request: method, path, status, duration, requestId, sizes.
+	found := false
+	for _, l := range log.lines {
+		if strings.Contains(l, "Authing API request map[") && strings.Contains(l, "method:GET") && strings.Contains(l, "path:/api/v3/list-webhooks") &&
+			strings.Contains(l, "status:200") && strings.Contains(l, "duration_ms:") && strings.Contains(l, "request_id:") &&
+			strings.Contains(l, "request_bytes:") && strings.Contains(l, "response_bytes:") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no request line has method, path, status, duration, requestId and sizes: %q", log.lines)
 	}
 	for _, text := range texts {
 		if strings.Contains(text, testSecret) || strings.Contains(text, tok) {

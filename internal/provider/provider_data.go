@@ -65,6 +65,7 @@ func (d *providerData) resolve(cfg providerModel, diags *diag.Diagnostics) {
 		AccessKeySecret: secret,
 		TenantID:        strings.TrimSpace(tenant),
 		UserAgent:       userAgent(d.version, d.terraformVersion),
+		Version:         d.version,
 		Logger:          tflogLogger{},
 	}
 	if !cfg.ListConcurrency.IsNull() {
