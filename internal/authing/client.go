@@ -205,7 +205,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			return &Error{Operation: r.op, Attempts: n - 1, Outcome: notFired(r), Err: err}
 		}
 		a := c.send(ctx, r, payload, tok, n)
-		if a.err == nil && a.envErr == nil && a.status == http.StatusOK && a.env.StatusCode == 200 {
+		if succeeded(a) {
 			c.throttle.reset()
 			if out == nil || len(a.env.Data) == 0 || string(a.env.Data) == "null" {
 				return nil
@@ -213,6 +213,9 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			if err := json.Unmarshal(a.env.Data, out); err != nil {
 				e := c.failure(r, a, n)
 				e.Err = fmt.Errorf("the answer's data has an unexpected shape: %w", err)
+				if r.once {
+					e.Outcome = MayHaveFired // Authing said it succeeded.
+				}
 				return e
 			}
 			return nil
@@ -333,6 +336,12 @@ func isAuthFailure(a attempt) bool {
 		return false
 	}
 	return a.status == http.StatusUnauthorized || (a.envErr == nil && a.env.StatusCode == 401)
+}
+
+// succeeded reports an answer the API counts as success: statusCode 200 in the body, with
+// any 2xx HTTP status.
+func succeeded(a attempt) bool {
+	return a.err == nil && a.envErr == nil && a.status >= 200 && a.status < 300 && a.env.StatusCode == 200
 }
 
 // isCertificateError reports a TLS certificate the client refused: asking again gets the

@@ -465,3 +465,21 @@ func TestImplausibleTotalCountIsRefused(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestTriggerAnswerWithUnexpectedDataIsAFiring(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/get-management-token") {
+			_, _ = w.Write([]byte(`{"statusCode":200,"data":{"access_token":"a.b.c","expires_in":7200}}`))
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(`{"statusCode":200,"requestId":"r9","data":"fired, but data is not an object"}`))
+	}))
+	t.Cleanup(srv.Close)
+	_, err := newTestClient(t, srv.URL).TriggerWebhook(t.Context(), TriggerInput{WebhookID: "w"})
+	e := asError(t, err)
+	if e.Outcome != MayHaveFired || e.RequestID != "r9" || !strings.Contains(err.Error(), "unexpected shape") {
+		t.Fatalf("outcome %v: %v", e.Outcome, err)
+	}
+}
