@@ -302,3 +302,27 @@ action "authing_webhook_trigger" "on_demand" {
 		}
 	}
 }
+
+// terraform validate needs no credentials, whatever the configuration holds.
+func TestAccCLI_validateWithoutCredentials(t *testing.T) {
+	w := newWorkspace(t, `
+provider "authing" {}
+
+data "authing_webhooks" "all" {}
+
+resource "authing_webhook" "deploy" {
+  name   = "deploy"
+  url    = "https://hooks.example.com/authing"
+  events = ["user:created"]
+}
+
+resource "authing_webhook_trigger" "smoke" {
+  webhook_id   = authing_webhook.deploy.webhook_id
+  request_body = jsonencode({ eventName = "test" })
+}
+`)
+	out, err := w.run("validate", "-no-color")
+	if err != nil || !strings.Contains(out, "The configuration is valid") {
+		t.Fatalf("validate without credentials: %v\n%s", err, out)
+	}
+}
