@@ -181,14 +181,15 @@ func TestReadRetriesStopAtTheDeadline(t *testing.T) {
 	emu := startEmulator(t, emulator.Options{})
 	emu.InjectFault("list-webhooks", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 503})
 	c := newTestClient(t, emu.URL(), func(c *Config) {
-		c.Retry = RetryPolicy{MaxAttempts: 100, BaseDelay: 400 * time.Millisecond, MaxDelay: time.Second}
+		// The first backoff (0.5 to 1 s) cannot fit in the 300 ms left.
+		c.Retry = RetryPolicy{MaxAttempts: 100, BaseDelay: time.Second, MaxDelay: 2 * time.Second}
 	})
 	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 	defer cancel()
 	_, err := c.ListWebhooks(ctx)
 	e := asError(t, err)
-	if e.HTTPStatus != 503 {
-		t.Fatalf("want the last real error (HTTP 503), got %v", err)
+	if e.HTTPStatus != 503 || e.Attempts != 1 {
+		t.Fatalf("want the last real error (HTTP 503) after one attempt, got %v (%d attempts)", err, e.Attempts)
 	}
 	if ctx.Err() != nil {
 		t.Fatal("the client waited until the deadline instead of failing when no retry could fit")
