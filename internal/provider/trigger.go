@@ -19,8 +19,11 @@ func triggerInput(ctx context.Context, webhookID types.String, headers types.Map
 	in := authing.TriggerInput{WebhookID: webhookID.ValueString()}
 	if !headers.IsNull() {
 		diags.Append(headers.ElementsAs(ctx, &in.RequestHeaders, false)...)
-		for name := range in.RequestHeaders {
+		for name, value := range in.RequestHeaders {
 			if err := checkHeaderName(name); err != nil {
+				diags.AddError("Invalid request header", err.Error())
+			}
+			if err := checkHeaderValue(name, value); err != nil {
 				diags.AddError("Invalid request header", err.Error())
 			}
 		}

@@ -126,8 +126,10 @@ func (headersValidator) ValidateMap(_ context.Context, req validator.MapRequest,
 			resp.Diagnostics.AddAttributeError(p, "Invalid request header", err.Error())
 			continue
 		}
-		if s, ok := raw.(types.String); ok && !s.IsUnknown() && !s.IsNull() && strings.ContainsAny(s.ValueString(), "\r\n\x00") {
-			resp.Diagnostics.AddAttributeError(p, "Invalid request header", fmt.Sprintf("The value of header %q contains a line break or NUL character, which HTTP does not allow.", name))
+		if s, ok := raw.(types.String); ok && !s.IsUnknown() && !s.IsNull() {
+			if err := checkHeaderValue(name, s.ValueString()); err != nil {
+				resp.Diagnostics.AddAttributeError(p, "Invalid request header", err.Error())
+			}
 		}
 	}
 }
@@ -139,6 +141,13 @@ func checkHeaderName(name string) error {
 	canonical := http.CanonicalHeaderKey(name)
 	if forbiddenHeaders[canonical] || strings.HasPrefix(canonical, "Proxy-") {
 		return fmt.Errorf("header %q describes the connection, not the request; HTTP relays set it themselves, so it cannot be sent", name)
+	}
+	return nil
+}
+
+func checkHeaderValue(name, value string) error {
+	if strings.ContainsAny(value, "\r\n\x00") {
+		return fmt.Errorf("the value of header %q contains a line break or NUL character, which HTTP does not allow", name)
 	}
 	return nil
 }

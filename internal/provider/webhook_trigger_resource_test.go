@@ -268,3 +268,35 @@ resource "authing_webhook_trigger" "smoke" {
 		},
 	})
 }
+
+// Values unknown at plan are checked before the call at apply: nothing is sent.
+func TestAccWebhookTrigger_badInputKnownOnlyAtApply(t *testing.T) {
+	for name, tt := range map[string]struct{ input, attr, want string }{
+		"array body":         {input: `"[1, 2]"`, attr: "request_body = terraform_data.late.output", want: `is a JSON array`},
+		"header with a line": {input: `"a\nb"`, attr: `request_headers = { "X-Late" = terraform_data.late.output }`, want: `line break`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			env := newTestEnv(t)
+			id := env.emu.SeedWebhooks("hook", 1)[0]
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6Factories,
+				Steps: []resource.TestStep{{
+					Config: env.config(fmt.Sprintf(`
+resource "terraform_data" "late" {
+  input = %s
+}
+
+resource "authing_webhook_trigger" "smoke" {
+  webhook_id = %q
+  %s
+}
+`, tt.input, id, tt.attr)),
+					ExpectError: regexp.MustCompile(`(?s)Invalid request.*` + tt.want),
+				}},
+			})
+			if st := env.emu.Stats(); st.Requests["trigger-webhook"] != 0 {
+				t.Fatalf("the bad input reached the API: %v", st.Requests)
+			}
+		})
+	}
+}
