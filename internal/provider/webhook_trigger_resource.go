@@ -69,7 +69,7 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional:      true,
 				ElementType:   types.StringType,
 				Validators:    []validator.Map{headersValidator{}},
-				Description:   "Extra HTTP headers Authing adds to the request it sends to the webhook (`requestHeaders`). Changing them fires again.",
+				Description:   "Extra HTTP headers Authing adds to the request it sends to the webhook (`requestHeaders`). Changing them fires again. They are kept in state like every input; pass credentials through a `sensitive` variable so that plans hide them.",
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 			},
 			"request_body": schema.StringAttribute{
