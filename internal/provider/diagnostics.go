@@ -16,6 +16,7 @@ type outcomeText struct {
 }
 
 var (
+	noOutcome      = outcomeText{}
 	triggerOutcome = outcomeText{
 		notDone: "The request was not processed, so the webhook was not fired.",
 		mayHaveDone: "The webhook MAY HAVE FIRED: the request may have reached Authing, but no answer confirmed the outcome. " +
@@ -32,12 +33,10 @@ var (
 	}
 )
 
-// errorDetail renders every fact of a failed trigger, one per line, for a diagnostic's detail.
-func errorDetail(err error) string { return errorDetailFor(err, triggerOutcome) }
-
-// errorDetailFor renders every fact of a failed call, one per line, explaining the outcome
-// of calls that are not idempotent with text.
-func errorDetailFor(err error, text outcomeText) string {
+// errorDetail renders every fact of a failed call, one per line, for a diagnostic's detail.
+// For calls that are not idempotent, text explains the outcome; idempotent calls pass
+// noOutcome, since their errors carry none.
+func errorDetail(err error, text outcomeText) string {
 	var e *authing.Error
 	if !errors.As(err, &e) {
 		return err.Error()

@@ -73,7 +73,7 @@ func (d *webhookDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	w, err := client.GetWebhook(ctx, m.WebhookID.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read webhook", errorDetail(err))
+		resp.Diagnostics.AddError("Could not read webhook", errorDetail(err, noOutcome))
 		return
 	}
 	events, diags := types.ListValueFrom(ctx, types.StringType, nonNil(w.Events))

@@ -64,7 +64,7 @@ func (d *webhookEventsDataSource) Read(ctx context.Context, _ datasource.ReadReq
 	}
 	list, err := client.ListWebhookEvents(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not list webhook events", errorDetail(err))
+		resp.Diagnostics.AddError("Could not list webhook events", errorDetail(err, noOutcome))
 		return
 	}
 	names := make([]attr.Value, 0, len(list.Events))

@@ -192,7 +192,7 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	w, err := client.CreateWebhook(ctx, in)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not create webhook", errorDetailFor(err, createOutcome))
+		resp.Diagnostics.AddError("Could not create webhook", errorDetail(err, createOutcome))
 		return
 	}
 	plan.fill(w)
@@ -220,7 +220,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read webhook", errorDetail(err))
+		resp.Diagnostics.AddError("Could not read webhook", errorDetail(err, noOutcome))
 		return
 	}
 	state.fill(w)
@@ -255,7 +255,7 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	w, err := client.UpdateWebhook(ctx, state.ID.ValueString(), in)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not update webhook", errorDetail(err))
+		resp.Diagnostics.AddError("Could not update webhook", errorDetail(err, noOutcome))
 		return
 	}
 	plan.fill(w)
@@ -271,7 +271,7 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 		return
 	}
 	if err := client.DeleteWebhook(ctx, state.ID.ValueString()); err != nil {
-		resp.Diagnostics.AddError("Could not delete webhook", errorDetail(err))
+		resp.Diagnostics.AddError("Could not delete webhook", errorDetail(err, noOutcome))
 	}
 }
 

@@ -107,7 +107,7 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Triggering Authing webhook %s", in.WebhookID)})
 	result, err := client.TriggerWebhook(ctx, in)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not trigger webhook", errorDetail(err))
+		resp.Diagnostics.AddError("Could not trigger webhook", errorDetail(err, triggerOutcome))
 		return
 	}
 	summary := summarize(result.Response, in.RequestHeaders)

@@ -135,7 +135,7 @@ func (r *webhookTriggerResource) Create(ctx context.Context, req resource.Create
 	tflog.Debug(ctx, "Triggering Authing webhook", map[string]any{"webhook_id": in.WebhookID})
 	result, err := client.TriggerWebhook(ctx, in)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("webhook_id"), "Could not trigger webhook", errorDetail(err))
+		resp.Diagnostics.AddAttributeError(path.Root("webhook_id"), "Could not trigger webhook", errorDetail(err, triggerOutcome))
 		return
 	}
 	plan.ID = types.StringValue(newFiringID())

@@ -116,7 +116,7 @@ func (d *webhooksDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	all, err := client.ListWebhooks(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not list webhooks", errorDetail(err))
+		resp.Diagnostics.AddError("Could not list webhooks", errorDetail(err, noOutcome))
 		return
 	}
 	ids := []attr.Value{}
