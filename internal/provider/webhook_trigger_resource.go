@@ -141,9 +141,6 @@ func (r *webhookTriggerResource) Create(ctx context.Context, req resource.Create
 	plan.ID = types.StringValue(newFiringID())
 	plan.Response = types.StringValue(result.Response)
 	plan.TriggeredAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
-	if plan.RequestBody.IsUnknown() {
-		plan.RequestBody = jsontypes.NewNormalizedNull()
-	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
