@@ -48,15 +48,7 @@ func TestAccWebhookTrigger_exactlyOnceUnderFaults(t *testing.T) {
 			if tt.timeout == "" {
 				tt.timeout = "30s"
 			}
-			cfg := env.config(fmt.Sprintf(`
-resource "authing_webhook_trigger" "smoke" {
-  webhook_id = %q
-
-  timeouts {
-    create = %q
-  }
-}
-`, id, tt.timeout))
+			cfg := env.config(triggerConfig(id, fmt.Sprintf("  timeouts {\n    create = %q\n  }\n", tt.timeout)))
 			first := resource.TestStep{
 				PreConfig:         func() { env.emu.InjectFault("trigger-webhook", tt.fault) },
 				Config:            cfg,

@@ -54,6 +54,12 @@ provider "authing" {
 `, e.emu.URL(), testKeyID, testSecret) + body
 }
 
+// triggerConfig is an authing_webhook_trigger "smoke" for webhookID, with extra lines of
+// HCL inside the block.
+func triggerConfig(webhookID, extra string) string {
+	return fmt.Sprintf("\nresource \"authing_webhook_trigger\" \"smoke\" {\n  webhook_id = %q\n%s}\n", webhookID, extra)
+}
+
 // expectDeliveries checks how many requests the emulator delivered to webhook URLs.
 func (e *testEnv) expectDeliveries(want int) statecheck.StateCheck {
 	return countCheck{what: "deliveries", want: want, got: func() int { return e.emu.Stats().Deliveries }}

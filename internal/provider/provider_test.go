@@ -155,11 +155,7 @@ data "authing_webhooks" "all" {}
 				ExpectError: regexp.MustCompile(`(?s)Provider configuration not known yet.*host`),
 			},
 			{
-				Config: provider + fmt.Sprintf(`
-resource "authing_webhook_trigger" "smoke" {
-  webhook_id = %q
-}
-`, id),
+				Config:            provider + triggerConfig(id, ""),
 				ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(1)},
 			},
 		},

@@ -145,12 +145,7 @@ func TestAccWebhookTrigger_unchangedPlanMakesNoAPICall(t *testing.T) {
 	env := newTestEnv(t)
 	id := env.emu.SeedWebhooks("hook", 1)[0]
 	calls := &apiCalls{emu: env.emu}
-	cfg := env.config(fmt.Sprintf(`
-resource "authing_webhook_trigger" "smoke" {
-  webhook_id = %q
-  triggers   = { release = "1" }
-}
-`, id))
+	cfg := env.config(triggerConfig(id, "  triggers = { release = \"1\" }\n"))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{
@@ -176,11 +171,7 @@ resource "authing_webhook_trigger" "smoke" {
 func TestAccWebhookTrigger_failureLeavesNoState(t *testing.T) {
 	env := newTestEnv(t)
 	id := env.emu.SeedWebhooks("hook", 1)[0]
-	cfg := env.config(fmt.Sprintf(`
-resource "authing_webhook_trigger" "smoke" {
-  webhook_id = %q
-}
-`, id))
+	cfg := env.config(triggerConfig(id, ""))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{
@@ -214,11 +205,7 @@ func TestAccWebhookTrigger_unknownWebhook(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{{
-			Config: env.config(`
-resource "authing_webhook_trigger" "smoke" {
-  webhook_id = "000000000000000000000000"
-}
-`),
+			Config:      env.config(triggerConfig("000000000000000000000000", "")),
 			ExpectError: regexp.MustCompile(`(?s)was not fired.*statusCode:\s+404.*requestId:\s+[0-9a-f]+`),
 		}},
 	})
@@ -255,11 +242,7 @@ resource "authing_webhook_trigger" "smoke" {
 func TestAccWebhookTrigger_importIsRefused(t *testing.T) {
 	env := newTestEnv(t)
 	id := env.emu.SeedWebhooks("hook", 1)[0]
-	cfg := env.config(fmt.Sprintf(`
-resource "authing_webhook_trigger" "smoke" {
-  webhook_id = %q
-}
-`, id))
+	cfg := env.config(triggerConfig(id, ""))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{
