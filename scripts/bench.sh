@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -e "$TF_CLI_CONFIG_FILE" ]; then
 	unset TF_CLI_CONFIG_FILE
 fi
-cli=$(command -v terraform || scripts/tool.sh tofu)
+cli=$(scripts/tool.sh terraform)
 
 echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version | cut -d' ' -f3)"
 echo

@@ -6,11 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-cli=$(command -v terraform || true)
-if [ -z "$cli" ]; then
-	echo "demo: terraform is not on PATH; using OpenTofu." >&2
-	cli=$(scripts/tool.sh tofu)
-fi
+cli=$(scripts/tool.sh terraform)
 
 work=$(mktemp -d)
 emulator_pid=

@@ -4,12 +4,21 @@
 # every CI run on the machine shares one build:
 #   ${AUTHING_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-authing/tools}
 #
-# Usage: scripts/tool.sh golangci-lint|goreleaser|tofu
+# Usage: scripts/tool.sh golangci-lint|goreleaser|tofu|terraform
+# `terraform` prints the terraform on PATH, or else OpenTofu (and says so on stderr).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${AUTHING_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-authing/tools}
-name=${1:?usage: scripts/tool.sh golangci-lint|goreleaser|tofu}
+name=${1:?usage: scripts/tool.sh golangci-lint|goreleaser|tofu|terraform}
+
+if [ "$name" = terraform ]; then
+	if command -v terraform; then
+		exit 0
+	fi
+	echo "terraform is not on PATH; using OpenTofu." >&2
+	name=tofu
+fi
 
 case "$name" in
 golangci-lint) version=v2.15.0 pkg=github.com/golangci/golangci-lint/v2/cmd/golangci-lint ;;
