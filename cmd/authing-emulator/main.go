@@ -10,6 +10,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/authing/terraform-provider-authing/internal/emulator"
@@ -23,6 +24,10 @@ func main() {
 	lifetime := flag.Duration("token-lifetime", emulator.DefaultTokenLifetime, "lifetime of issued management tokens")
 	latency := flag.Duration("latency", 0, "delay added to every API answer")
 	rate := flag.Int("rate-limit", emulator.DefaultRateLimit, "requests per second per user pool before HTTP 429 (negative: no limit)")
+	pageSize := flag.Int("page-size", 0, "webhooks and logs served per page whatever limit asks (0: as limit asks)")
+	notFound := flag.String("not-found", string(emulator.NotFoundBusiness404), "how get-webhook answers an unknown ID: 404 (statusCode 404) or null (statusCode 200, data null)")
+	var missing routeList
+	flag.Var(&missing, "missing-route", "answer this route (such as get-webhook) with HTTP 404 \"Cannot GET\", as a server without it would; repeatable")
 	flag.Parse()
 
 	// The secret comes only from the environment, so it never shows in a process list.
@@ -35,6 +40,9 @@ func main() {
 		TokenLifetime: *lifetime,
 		Latency:       *latency,
 		RateLimit:     *rate,
+		PageSize:      *pageSize,
+		NotFound:      emulator.NotFoundStyle(*notFound),
+		MissingRoutes: missing,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -60,4 +68,14 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// routeList collects repeated -missing-route flags.
+type routeList []string
+
+func (l *routeList) String() string { return strings.Join(*l, ",") }
+
+func (l *routeList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
 }

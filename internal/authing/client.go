@@ -403,6 +403,10 @@ func (c *Client) failure(r request, a attempt, n int) *Error {
 	if e.StatusCode == 0 && e.Err == nil && a.status != http.StatusOK {
 		e.Err = fmt.Errorf("unexpected HTTP status %d", a.status)
 	}
+	if a.err == nil && a.status == http.StatusNotFound {
+		e.Err = fmt.Errorf("HTTP 404: the server has no route /api/v3/%s; check that host is the base URL of the Authing API", r.verb)
+	}
+	e.NotFound = a.err == nil && a.envErr == nil && a.status == http.StatusOK && a.env.StatusCode == 404
 	e.Outcome = outcome(r, a)
 	return e
 }

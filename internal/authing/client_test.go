@@ -375,7 +375,7 @@ func TestTriggerSendsTheRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"body":{"data":{"a":"<&>","b":2},"eventName":"test"},"contentType":"application/json","method":"POST","received":true,"receiver":"w-1"}`
+	want := `{"body":{"data":{"a":"<&>","b":2},"eventName":"test"},"contentType":"application/json","method":"POST","received":true,"receiver":"w-1","secretMatched":false}`
 	if res.Response != want {
 		t.Fatalf("response\n got %s\nwant %s", res.Response, want)
 	}

@@ -33,8 +33,11 @@ type Error struct {
 	RequestID  string
 	// Attempts is how many requests were sent for this call.
 	Attempts int
-	// Outcome says whether a trigger may have fired.
+	// Outcome says whether a call that is not idempotent may have taken effect.
 	Outcome Outcome
+	// NotFound is set only on positive evidence that the object does not exist: an HTTP
+	// 200 answer with statusCode 404, or a read whose data is null or absent.
+	NotFound bool
 	// Err is the underlying transport or decoding error, if any.
 	Err error
 }
@@ -77,8 +80,9 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
-// IsNotFound reports whether err is the API's answer that an object does not exist.
+// IsNotFound reports whether err is the API's answer that an object does not exist. An
+// HTTP 404 is not: it is what a server or proxy without the route answers.
 func IsNotFound(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.StatusCode == 404
+	return errors.As(err, &e) && e.NotFound
 }

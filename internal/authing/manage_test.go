@@ -31,7 +31,7 @@ func TestManageWebhooks(t *testing.T) {
 		t.Fatalf("deleting twice: %v", err)
 	}
 	events, err := c.ListWebhookEvents(t.Context())
-	if err != nil || len(events.Events) != 75 || events.Events[5].Value != "user:created" || len(events.Categories) == 0 {
+	if err != nil || len(events.Events) != 76 || events.Events[5].Value != "user:created" || events.Events[5].NameEn != "User created" || len(events.Categories) == 0 {
 		t.Fatalf("events: %d, %v", len(events.Events), err)
 	}
 }

@@ -38,47 +38,90 @@ type webhookPage struct {
 	List       []Webhook `json:"list"`
 }
 
-// ListWebhooks returns every webhook of the user pool in the API's order. The first page
-// gives the total; the remaining pages are fetched concurrently, at most
-// Config.ListConcurrency at a time, so W webhooks cost ceil(W/50) requests.
+// ListWebhooks returns every webhook of the user pool in the API's order.
+//
+// The API caps limit at 50, and what a server does with a limit it will not serve is not
+// documented, so the first page tells the page size actually served; the remaining pages
+// are asked with that size (so that servers counting offsets by the limit asked and by
+// their own size agree) and fetched concurrently, at most Config.ListConcurrency at a
+// time: W webhooks cost ceil(W/served) requests. The result holds exactly totalCount
+// distinct webhooks, or the call fails saying what was expected and what came.
 func (c *Client) ListWebhooks(ctx context.Context) ([]Webhook, error) {
-	first, err := c.listPage(ctx, 1)
+	const op = "list webhooks"
+	first, err := c.listPage(ctx, 1, PageLimit)
 	if err != nil {
 		return nil, err
 	}
-	pages := 1
-	if first.TotalCount > PageLimit {
-		pages = (first.TotalCount + PageLimit - 1) / PageLimit
+	plan, err := planPages(op, first.TotalCount, len(first.List))
+	if err != nil {
+		return nil, err
 	}
-	if pages > maxPages {
-		return nil, &Error{Operation: "list webhooks", HTTPStatus: http.StatusOK, StatusCode: 200,
-			Err: fmt.Errorf("the API reports %d webhooks, more than the %d the provider lists", first.TotalCount, maxPages*PageLimit)}
-	}
-	results := make([][]Webhook, pages)
+	results := make([][]Webhook, plan.pages)
 	results[0] = first.List
-	if pages > 1 {
-		if err := c.fetchPages(ctx, results); err != nil {
-			return nil, err
-		}
+	var later []int
+	for n := 2; n <= plan.pages; n++ {
+		later = append(later, n)
 	}
-	// A webhook created or deleted during the listing shifts the pages; never report
-	// one webhook twice.
-	seen := make(map[string]bool, len(first.List)*pages)
-	all := make([]Webhook, 0, len(first.List)*pages)
+	err = c.fetchPages(ctx, later, func(ctx context.Context, page int) error {
+		p, err := c.listPage(ctx, page, plan.limit)
+		results[page-1] = p.List
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, first.TotalCount)
+	all := make([]Webhook, 0, first.TotalCount)
 	for _, page := range results {
 		for _, w := range page {
-			if seen[w.WebhookID] {
-				continue
+			if w.WebhookID == "" {
+				return nil, listError(op, errors.New("the answer holds a webhook without a webhookId"))
 			}
-			seen[w.WebhookID] = true
-			all = append(all, w)
+			if !seen[w.WebhookID] {
+				seen[w.WebhookID] = true
+				all = append(all, w)
+			}
 		}
+	}
+	if len(all) != first.TotalCount {
+		return nil, listError(op, fmt.Errorf("the API reported %d webhooks (totalCount) but its %d pages of %d held %d distinct ones; "+
+			"the list may have changed while it was read, so try again", first.TotalCount, plan.pages, plan.served, len(all)))
 	}
 	return all, nil
 }
 
-// fetchPages fills results[1:] with pages 2..len(results), stopping at the first error.
-func (c *Client) fetchPages(ctx context.Context, results [][]Webhook) error {
+// pagePlan is how a listing is read, from what its first page held.
+type pagePlan struct {
+	served int // items the server put on the first page
+	limit  int // the limit later pages ask for: the served size, within the API's cap
+	pages  int // pages in all
+}
+
+// planPages reads a first page: total is its totalCount, served how many items it held.
+func planPages(op string, total, served int) (pagePlan, error) {
+	switch {
+	case total < 0:
+		return pagePlan{}, listError(op, fmt.Errorf("the API reported a negative totalCount (%d)", total))
+	case total > maxPages*PageLimit:
+		return pagePlan{}, listError(op, fmt.Errorf("the API reports %d items, more than the %d the provider lists", total, maxPages*PageLimit))
+	case total > served && served == 0:
+		return pagePlan{}, listError(op, fmt.Errorf("the API reported %d items (totalCount) but its first page held none", total))
+	case total <= served:
+		return pagePlan{served: served, limit: PageLimit, pages: 1}, nil
+	}
+	return pagePlan{served: served, limit: min(served, PageLimit), pages: (total + served - 1) / served}, nil
+}
+
+func listError(op string, err error) *Error {
+	return &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200, Err: err}
+}
+
+// fetchPages calls fetch for each page number, at most Config.ListConcurrency at a time,
+// and stops at the first error.
+func (c *Client) fetchPages(ctx context.Context, pages []int, fetch func(context.Context, int) error) error {
+	if len(pages) == 0 {
+		return nil
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan int)
@@ -87,24 +130,22 @@ func (c *Client) fetchPages(ctx context.Context, results [][]Webhook) error {
 		errOnce  sync.Once
 		firstErr error
 	)
-	workers := min(c.cfg.ListConcurrency, len(results)-1)
-	for range workers {
+	for range min(c.cfg.ListConcurrency, len(pages)) {
 		wg.Go(func() {
-			for i := range next {
-				p, err := c.listPage(ctx, i+1)
-				if err != nil {
+			for page := range next {
+				if err := fetch(ctx, page); err != nil {
 					errOnce.Do(func() { firstErr = err; cancel() })
-					continue
 				}
-				results[i] = p.List
 			}
 		})
 	}
-	for i := 1; i < len(results); i++ {
+	for _, page := range pages {
 		select {
-		case next <- i:
+		case next <- page:
 		case <-ctx.Done():
-			i = len(results)
+		}
+		if ctx.Err() != nil {
+			break
 		}
 	}
 	close(next)
@@ -115,27 +156,45 @@ func (c *Client) fetchPages(ctx context.Context, results [][]Webhook) error {
 	return ctx.Err()
 }
 
-func (c *Client) listPage(ctx context.Context, page int) (webhookPage, error) {
+func (c *Client) listPage(ctx context.Context, page, limit int) (webhookPage, error) {
 	var p webhookPage
 	err := c.do(ctx, request{
 		op:     "list webhooks (page " + strconv.Itoa(page) + ")",
 		method: http.MethodGet,
 		verb:   "list-webhooks",
-		query:  url.Values{"page": {strconv.Itoa(page)}, "limit": {strconv.Itoa(PageLimit)}},
+		query:  url.Values{"page": {strconv.Itoa(page)}, "limit": {strconv.Itoa(limit)}},
 	}, &p)
 	return p, err
 }
 
-// GetWebhook returns one webhook. An unknown ID gives an Error for which IsNotFound is true.
+// GetWebhook returns one webhook. IsNotFound is true of its error only on positive
+// evidence that the webhook does not exist: an HTTP 200 answer whose statusCode is 404,
+// or whose data is null or absent. Any other failure (an HTTP 404 from a server or proxy
+// without the route, a 403, a 5xx) is an ordinary error, and so is an answer about a
+// different webhook.
 func (c *Client) GetWebhook(ctx context.Context, webhookID string) (Webhook, error) {
-	var w Webhook
+	op := "get webhook " + webhookID
+	if strings.TrimSpace(webhookID) == "" {
+		return Webhook{}, &Error{Operation: op, Err: errors.New("the webhook ID is empty")}
+	}
+	var w *Webhook
 	err := c.do(ctx, request{
-		op:     "get webhook " + webhookID,
+		op:     op,
 		method: http.MethodGet,
 		verb:   "get-webhook",
 		query:  url.Values{"webhookId": {webhookID}},
 	}, &w)
-	return w, err
+	switch {
+	case err != nil:
+		return Webhook{}, err
+	case w == nil:
+		return Webhook{}, &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200, NotFound: true,
+			Err: errors.New("the answer has no data: the webhook does not exist")}
+	case w.WebhookID != webhookID:
+		return Webhook{}, &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200,
+			Err: fmt.Errorf("the answer is about webhook %q, not the one asked for", w.WebhookID)}
+	}
+	return *w, nil
 }
 
 // TriggerInput is what TriggerWebhook sends.

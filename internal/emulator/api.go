@@ -17,6 +17,11 @@ import (
 	"time"
 )
 
+const (
+	webhookUserAgent    = "authing-webhook@2.0"
+	webhookSecretHeader = "x-authing-webhook-secret"
+)
+
 // apiError is a business error: HTTP 200 with a non-200 statusCode.
 type apiError struct {
 	statusCode int
@@ -88,13 +93,25 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rt, ok := routes[verb]
-	if !ok || r.Method != rt.method {
-		writeJSON(w, http.StatusNotFound, map[string]any{"statusCode": 404, "message": "Cannot " + r.Method + " " + r.URL.Path, "requestId": requestID})
+	s.mu.Lock()
+	missing := s.missing[verb]
+	s.mu.Unlock()
+	if !ok || r.Method != rt.method || missing {
+		writeJSON(w, http.StatusNotFound, map[string]any{"statusCode": 404, "message": "Cannot " + r.Method + " " + r.URL.Path, "error": "Not Found"})
 		return
 	}
 	c := &call{r: r, query: r.URL.Query(), received: time.Now()}
+	var raw []byte
+	if r.Method == http.MethodPost {
+		b, aerr := readBody(r)
+		if aerr != nil {
+			writeEnvelope(w, requestID, nil, aerr)
+			return
+		}
+		raw = b
+	}
 	if !rt.anonymous {
-		pool, aerr := s.authenticate(r)
+		pool, aerr := s.authenticate(r, raw)
 		if aerr != nil {
 			writeEnvelope(w, requestID, nil, aerr)
 			return
@@ -106,7 +123,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodPost {
-		body, aerr := readObject(r)
+		body, aerr := decodeObject(raw)
 		if aerr != nil {
 			writeEnvelope(w, requestID, nil, aerr)
 			return
@@ -120,9 +137,14 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	writeEnvelope(w, requestID, data, aerr)
 }
 
-// authenticate checks the token and the user pool header, as the real API does.
-func (s *Server) authenticate(r *http.Request) (string, *apiError) {
+// authenticate checks a request's credentials, as the real API does: a management token
+// with the user pool header, or a signature made with the access key (the Node SDK's
+// scheme, which sends no user pool header: the key names the pool).
+func (s *Server) authenticate(r *http.Request, raw []byte) (string, *apiError) {
 	auth := strings.TrimSpace(r.Header.Get("Authorization"))
+	if strings.HasPrefix(auth, signedScheme) {
+		return s.verifySigned(r, auth, raw, time.Now())
+	}
 	tok := strings.TrimSpace(strings.TrimPrefix(auth, "Bearer "))
 	if tok == "" {
 		return "", &apiError{statusCode: 401, apiCode: 1001, message: "missing Authorization header"}
@@ -157,7 +179,7 @@ func (s *Server) throttled(pool string) bool {
 	return s.rateCount[pool] > s.opts.RateLimit
 }
 
-func readObject(r *http.Request) (map[string]json.RawMessage, *apiError) {
+func readBody(r *http.Request) ([]byte, *apiError) {
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		return nil, badRequest("Content-Type must be application/json, not %q", ct)
 	}
@@ -165,6 +187,10 @@ func readObject(r *http.Request) (map[string]json.RawMessage, *apiError) {
 	if err != nil {
 		return nil, badRequest("could not read the body")
 	}
+	return raw, nil
+}
+
+func decodeObject(raw []byte) (map[string]json.RawMessage, *apiError) {
 	var body map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &body); err != nil || body == nil {
 		return nil, badRequest("the body must be a JSON object")
@@ -262,6 +288,9 @@ func (s *Server) listWebhooks(c *call) (any, *apiError) {
 	if limit < 1 || limit > 50 {
 		return nil, badRequest("limit must be between 1 and 50")
 	}
+	if s.opts.PageSize > 0 {
+		limit = s.opts.PageSize
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	list := []webhookDTO{}
@@ -287,6 +316,9 @@ func (s *Server) lookup(id string) (*webhookRecord, *apiError) {
 
 func (s *Server) getWebhook(c *call) (any, *apiError) {
 	w, e := s.lookup(c.query.Get("webhookId"))
+	if e != nil && e.statusCode == 404 && s.opts.NotFound == NotFoundNullData {
+		return nil, nil
+	}
 	if e != nil {
 		return nil, e
 	}
@@ -294,21 +326,15 @@ func (s *Server) getWebhook(c *call) (any, *apiError) {
 }
 
 func (s *Server) getEventList(*call) (any, *apiError) {
-	categories := []map[string]string{}
-	seen := map[string]bool{}
-	events := make([]map[string]string, 0, len(eventNames))
-	for _, name := range eventNames {
-		category := "general"
-		if i := strings.Index(name, ":"); i > 0 {
-			category = name[:i]
-		}
-		if !seen[category] {
-			seen[category] = true
-			categories = append(categories, map[string]string{"name": category, "nameEn": category, "value": category})
-		}
-		events = append(events, map[string]string{"name": name, "nameEn": name, "value": name, "category": category})
+	categories := make([]map[string]string, len(eventCategories))
+	for i, c := range eventCategories {
+		categories[i] = map[string]string{"name": c.name, "nameEn": c.nameEn, "value": c.value}
 	}
-	return map[string]any{"categories": categories, "events": events}, nil
+	list := make([]map[string]string, len(events))
+	for i, e := range events {
+		list[i] = map[string]string{"name": e.name, "nameEn": e.nameEn, "value": e.value, "category": e.category}
+	}
+	return map[string]any{"categories": categories, "events": list}, nil
 }
 
 // triggerWebhook delivers one request to the webhook's URL and relays the answer.
@@ -333,8 +359,9 @@ func (s *Server) triggerWebhook(c *call) (any, *apiError) {
 	if !present {
 		body = map[string]any{"eventName": "test", "data": map[string]any{"description": "A test event from the Authing emulator"}}
 	}
-	resp, status, err := s.deliver(w, headers, body)
-	s.logDelivery(w, body, headers, status, resp, err)
+	sent := deliveryHeaders(w, c.pool, headers)
+	resp, status, err := s.deliver(w, sent, body)
+	s.logDelivery(w, body, sent, status, resp, err)
 	if err != nil {
 		return nil, &apiError{statusCode: 500, apiCode: 5001, message: "could not call the webhook's URL: " + err.Error()}
 	}
@@ -343,6 +370,11 @@ func (s *Server) triggerWebhook(c *call) (any, *apiError) {
 
 // deliver sends one request to the webhook's URL. It counts the delivery before sending,
 // so that a delivery the endpoint saw is always counted.
+//
+// It sends what Authing's webhook guide says every delivery carries: user-agent
+// authing-webhook@2.0, x-authing-webhook-secret when the webhook has a secret,
+// x-authing-userpool-id, and the trigger's request headers, with the body in the
+// webhook's content type.
 func (s *Server) deliver(w *webhookRecord, headers map[string]string, body map[string]any) (any, int, error) {
 	u, err := url.Parse(w.URL)
 	if err != nil || !isLoopback(u.Hostname()) || (u.Scheme != "http" && u.Scheme != "https") {
@@ -373,9 +405,6 @@ func (s *Server) deliver(w *webhookRecord, headers map[string]string, body map[s
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("User-Agent", "authing-emulator-webhook")
-	req.Header.Set("x-authing-webhook-id", w.WebhookID)
 	s.mu.Lock()
 	s.stats.Deliveries++
 	if s.stats.DeliveriesByWebhook == nil {
@@ -397,6 +426,24 @@ func (s *Server) deliver(w *webhookRecord, headers map[string]string, body map[s
 		return parsed, resp.StatusCode, nil
 	}
 	return string(raw), resp.StatusCode, nil
+}
+
+// deliveryHeaders are the headers of a delivery: the trigger's, then Authing's own, which
+// a trigger cannot override. Delivery logs show them all, the secret included.
+func deliveryHeaders(w *webhookRecord, pool string, trigger map[string]string) map[string]string {
+	h := make(map[string]string, len(trigger)+4)
+	for k, v := range trigger {
+		h[strings.ToLower(k)] = v
+	}
+	h["content-type"] = w.ContentType
+	h["user-agent"] = webhookUserAgent
+	h["x-authing-userpool-id"] = pool
+	if w.Secret != "" {
+		h[webhookSecretHeader] = w.Secret
+	} else {
+		delete(h, webhookSecretHeader)
+	}
+	return h
 }
 
 func (s *Server) logDelivery(w *webhookRecord, body map[string]any, headers map[string]string, status int, resp any, err error) {
@@ -442,11 +489,21 @@ func (s *Server) getWebhookLogs(c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
+	if s.opts.PageSize > 0 {
+		limit = s.opts.PageSize
+	}
 	list := []webhookLog{}
 	for i := (page - 1) * limit; i < len(w.logs) && i < page*limit; i++ {
-		list = append(list, w.logs[i])
+		// Newest first, unless the emulator plays a server that serves oldest first.
+		j := len(w.logs) - 1 - i
+		if s.opts.LogsOldestFirst {
+			j = i
+		}
+		list = append(list, w.logs[j])
 	}
 	return map[string]any{"totalCount": len(w.logs), "list": list}, nil
 }
 
-func validEvent(name string) bool { return slices.Contains(eventNames, name) }
+func validEvent(name string) bool {
+	return slices.ContainsFunc(events, func(e event) bool { return e.value == name })
+}

@@ -47,7 +47,30 @@ type Options struct {
 	Latency time.Duration
 	// RateLimit is requests per second per user pool; 0 means DefaultRateLimit, <0 none.
 	RateLimit int
+	// PageSize, when positive, is how many webhooks list-webhooks serves a page whatever
+	// limit asks, as a server that clamps limit would. 0 serves limit.
+	PageSize int
+	// NotFound is how get-webhook answers an unknown webhook ID. Authing's documentation
+	// does not say; both styles are plausible.
+	NotFound NotFoundStyle
+	// MissingRoutes answer like a route the server does not have: HTTP 404 with
+	// {"statusCode":404,"message":"Cannot GET /api/v3/<verb>"}, as a NestJS server or a
+	// proxy without the route does. SetRouteMissing changes them while serving.
+	MissingRoutes []string
+	// LogsOldestFirst serves get-webhook-logs oldest first; by default newest first. The
+	// documentation does not say which order the real API uses.
+	LogsOldestFirst bool
 }
+
+// NotFoundStyle is how the emulator answers a read of an unknown webhook.
+type NotFoundStyle string
+
+const (
+	// NotFoundBusiness404 answers HTTP 200 with statusCode 404 (the default).
+	NotFoundBusiness404 NotFoundStyle = "404"
+	// NotFoundNullData answers HTTP 200 with statusCode 200 and "data": null.
+	NotFoundNullData NotFoundStyle = "null"
+)
 
 // Server is a running emulator.
 type Server struct {
@@ -70,6 +93,7 @@ type Server struct {
 	rateStart time.Time
 	rateCount map[string]int
 	seq       int
+	missing   map[string]bool
 }
 
 // New returns a Server that is not yet listening.
@@ -83,6 +107,16 @@ func New(opts Options) (*Server, error) {
 	if opts.RateLimit == 0 {
 		opts.RateLimit = DefaultRateLimit
 	}
+	switch opts.NotFound {
+	case "":
+		opts.NotFound = NotFoundBusiness404
+	case NotFoundBusiness404, NotFoundNullData:
+	default:
+		return nil, fmt.Errorf("emulator: not-found style %q is neither %q nor %q", opts.NotFound, NotFoundBusiness404, NotFoundNullData)
+	}
+	if opts.PageSize < 0 || opts.PageSize > 50 {
+		return nil, fmt.Errorf("emulator: page size %d is not between 0 and 50", opts.PageSize)
+	}
 	s := &Server{
 		opts:      opts,
 		signKey:   randomBytes(32),
@@ -90,12 +124,16 @@ func New(opts Options) (*Server, error) {
 		byID:      map[string]*webhookRecord{},
 		faults:    map[string][]*faultState{},
 		rateCount: map[string]int{},
+		missing:   map[string]bool{},
 		stats:     Stats{Requests: map[string]int{}},
 		delivery: &http.Client{
 			Timeout: 30 * time.Second,
 			// The emulator delivers to loopback only, and never follows a redirect off it.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
+	}
+	for _, verb := range opts.MissingRoutes {
+		s.missing[verb] = true
 	}
 	for _, k := range opts.Keys {
 		if k.UserPoolID == "" {
@@ -180,6 +218,14 @@ func (s *Server) IssuedTokens() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.issued...)
+}
+
+// SetRouteMissing makes a route answer like one the server does not have (HTTP 404
+// "Cannot GET"), or serve again.
+func (s *Server) SetRouteMissing(verb string, missing bool) {
+	s.mu.Lock()
+	s.missing[verb] = missing
+	s.mu.Unlock()
 }
 
 // ExpireTokens makes every token issued so far invalid, as if it had expired.

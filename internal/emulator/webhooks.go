@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,6 +25,16 @@ type Webhook struct {
 	Enabled     bool
 	Events      []string
 	Secret      string
+	// RetryConfig is how Authing retries failed deliveries; nil when never set.
+	RetryConfig *RetryConfig
+}
+
+// RetryConfig is a webhook's retryConfig, as the Node SDK 4.x types describe it.
+type RetryConfig struct {
+	Enabled   bool   `json:"enabled"`
+	Count     *int   `json:"count,omitempty"`
+	Delay     *int   `json:"delay,omitempty"`
+	DelayUnit string `json:"delayUnit,omitempty"`
 }
 
 type webhookRecord struct {
@@ -35,15 +46,16 @@ type webhookRecord struct {
 }
 
 type webhookDTO struct {
-	WebhookID   string   `json:"webhookId"`
-	Name        string   `json:"name"`
-	URL         string   `json:"url"`
-	ContentType string   `json:"contentType"`
-	Enabled     bool     `json:"enabled"`
-	Events      []string `json:"events"`
-	Secret      string   `json:"secret,omitempty"`
-	CreatedAt   string   `json:"createdAt"`
-	UpdatedAt   string   `json:"updatedAt"`
+	WebhookID   string       `json:"webhookId"`
+	Name        string       `json:"name"`
+	URL         string       `json:"url"`
+	ContentType string       `json:"contentType"`
+	Enabled     bool         `json:"enabled"`
+	Events      []string     `json:"events"`
+	Secret      string       `json:"secret,omitempty"`
+	RetryConfig *RetryConfig `json:"retryConfig,omitempty"`
+	CreatedAt   string       `json:"createdAt"`
+	UpdatedAt   string       `json:"updatedAt"`
 }
 
 type webhookLog struct {
@@ -66,7 +78,7 @@ func (w *webhookRecord) dto() webhookDTO {
 	}
 	return webhookDTO{
 		WebhookID: w.WebhookID, Name: w.Name, URL: w.URL, ContentType: w.ContentType,
-		Enabled: w.Enabled, Events: events, Secret: w.Secret,
+		Enabled: w.Enabled, Events: events, Secret: w.Secret, RetryConfig: w.RetryConfig,
 		CreatedAt: w.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z"),
 		UpdatedAt: w.UpdatedAt.UTC().Format("2006-01-02T15:04:05.000Z"),
 	}
@@ -164,6 +176,15 @@ func webhookFields(c *call, w *Webhook, requireAll bool) *apiError {
 	if _, e := field(c, "secret", &w.Secret); e != nil {
 		return e
 	}
+	var rc RetryConfig
+	if present, e := field(c, "retryConfig", &rc); e != nil {
+		return e
+	} else if present {
+		if e := checkRetryConfig(rc); e != nil {
+			return e
+		}
+		w.RetryConfig = &rc
+	}
 	if strings.TrimSpace(w.Name) == "" {
 		return badRequest("name must not be empty")
 	}
@@ -179,6 +200,20 @@ func webhookFields(c *call, w *Webhook, requireAll bool) *apiError {
 		}
 	}
 	return nil
+}
+
+func checkRetryConfig(rc RetryConfig) *apiError {
+	if rc.Count != nil && (*rc.Count < 0 || *rc.Count > 10) {
+		return badRequest("retryConfig.count must be between 0 and 10")
+	}
+	if rc.Delay != nil && *rc.Delay < 0 {
+		return badRequest("retryConfig.delay must not be negative")
+	}
+	switch rc.DelayUnit {
+	case "", "Second", "Minute", "Hour", "Day":
+		return nil
+	}
+	return badRequest("retryConfig.delayUnit must be Second, Minute, Hour or Day")
 }
 
 func (s *Server) createWebhook(c *call) (any, *apiError) {
@@ -252,6 +287,26 @@ func (s *Server) Received() []ReceivedRequest {
 	return append([]ReceivedRequest(nil), s.received...)
 }
 
+// secretMatches reports whether a delivery to the receiver carries, in
+// x-authing-webhook-secret, the secret of a webhook whose URL is this receiver's: the
+// check a real endpoint makes to refuse forged calls. A webhook without a secret never
+// matches.
+func (s *Server) secretMatches(r *http.Request) bool {
+	got := r.Header.Get(webhookSecretHeader)
+	if got == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, w := range s.webhooks {
+		u, err := url.Parse(w.URL)
+		if err == nil && u.Path == r.URL.Path && w.Secret != "" && subtle.ConstantTimeCompare([]byte(w.Secret), []byte(got)) == 1 {
+			return true
+		}
+	}
+	return false
+}
+
 // serveReceiver answers webhook deliveries: it echoes what it got as JSON, with the
 // status given by ?status=N (default 200).
 func (s *Server) serveReceiver(w http.ResponseWriter, r *http.Request) {
@@ -276,10 +331,11 @@ func (s *Server) serveReceiver(w http.ResponseWriter, r *http.Request) {
 		body = flat
 	}
 	writeJSON(w, status, map[string]any{
-		"received":    true,
-		"receiver":    strings.TrimPrefix(r.URL.Path, "/_emulator/receiver/"),
-		"method":      r.Method,
-		"contentType": r.Header.Get("Content-Type"),
-		"body":        body,
+		"received":      true,
+		"secretMatched": s.secretMatches(r),
+		"receiver":      strings.TrimPrefix(r.URL.Path, "/_emulator/receiver/"),
+		"method":        r.Method,
+		"contentType":   r.Header.Get("Content-Type"),
+		"body":          body,
 	})
 }
