@@ -2,6 +2,8 @@ package authing
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 )
 
@@ -14,6 +16,8 @@ type WebhookInput struct {
 	ContentType *string   `json:"contentType,omitempty"`
 	Enabled     *bool     `json:"enabled,omitempty"`
 	Secret      *string   `json:"secret,omitempty"`
+	// RetryConfig, when nil, is not sent, and Authing keeps its own.
+	RetryConfig *RetryConfig `json:"retryConfig,omitempty"`
 }
 
 // CreateWebhook creates a webhook. It is not idempotent: like a trigger, it is retried
@@ -21,6 +25,10 @@ type WebhookInput struct {
 func (c *Client) CreateWebhook(ctx context.Context, in WebhookInput) (Webhook, error) {
 	var w Webhook
 	err := c.do(ctx, request{op: "create webhook", method: http.MethodPost, verb: "create-webhook", body: in, once: true}, &w)
+	if err == nil && w.WebhookID == "" {
+		return Webhook{}, &Error{Operation: "create webhook", HTTPStatus: http.StatusOK, StatusCode: 200, Outcome: MayHaveFired,
+			Err: errors.New("the answer holds no webhookId")}
+	}
 	return w, err
 }
 
@@ -32,7 +40,12 @@ func (c *Client) UpdateWebhook(ctx context.Context, webhookID string, in Webhook
 		WebhookInput
 	}{webhookID, in}
 	var w Webhook
-	err := c.do(ctx, request{op: "update webhook " + webhookID, method: http.MethodPost, verb: "update-webhook", body: body}, &w)
+	op := "update webhook " + webhookID
+	err := c.do(ctx, request{op: op, method: http.MethodPost, verb: "update-webhook", body: body}, &w)
+	if err == nil && w.WebhookID != webhookID {
+		return Webhook{}, &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200,
+			Err: fmt.Errorf("the answer is about webhook %q, not the one updated", w.WebhookID)}
+	}
 	return w, err
 }
 

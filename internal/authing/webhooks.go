@@ -28,9 +28,20 @@ type Webhook struct {
 	Enabled     bool     `json:"enabled"`
 	Events      []string `json:"events"`
 	// Secret is the signing secret. Treat it as sensitive.
-	Secret    string `json:"secret,omitempty"`
-	CreatedAt string `json:"createdAt"`
-	UpdatedAt string `json:"updatedAt"`
+	Secret string `json:"secret,omitempty"`
+	// RetryConfig is how Authing retries failed deliveries; nil when the answer has none.
+	RetryConfig *RetryConfig `json:"retryConfig,omitempty"`
+	CreatedAt   string       `json:"createdAt"`
+	UpdatedAt   string       `json:"updatedAt"`
+}
+
+// RetryConfig is a webhook's retryConfig (Node SDK 4.x): whether and how Authing retries a
+// failed delivery. DelayUnit is Second, Minute, Hour or Day.
+type RetryConfig struct {
+	Enabled   bool   `json:"enabled"`
+	Count     *int64 `json:"count,omitempty"`
+	Delay     *int64 `json:"delay,omitempty"`
+	DelayUnit string `json:"delayUnit,omitempty"`
 }
 
 type webhookPage struct {

@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// documentedEvents is the API's documented list of webhook event names. The provider
+// documentedEvents is the API's documented list of webhook event names, and the one the
+// Node SDK 4.x adds. The provider
 // validates against the server's own list (get-webhook-event-list) when it can reach the
 // API, and against this list when it cannot.
 var documentedEvents = []string{
@@ -86,6 +87,8 @@ var documentedEvents = []string{
 	"data-strategy-permission:revoke",
 	"data-strategy-permission:add",
 	"unusual-location:login",
+	// Newer than the published OpenAPI: the Node SDK 4.x types list it.
+	"refresh-token",
 }
 
 // eventNameSyntax is the shape of every event name: lower-case words joined by colons.

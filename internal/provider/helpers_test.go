@@ -30,9 +30,16 @@ type testEnv struct {
 	emu *emulator.Server
 }
 
-func newTestEnv(t *testing.T) *testEnv {
+// newTestEnv starts an emulator; opts, when given, sets how it behaves where Authing's
+// documentation is silent (page size served, not-found style, missing routes).
+func newTestEnv(t *testing.T, opts ...emulator.Options) *testEnv {
 	t.Helper()
-	emu, err := emulator.New(emulator.Options{Keys: []emulator.AccessKey{{ID: testKeyID, Secret: testSecret}}})
+	var o emulator.Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	o.Keys = []emulator.AccessKey{{ID: testKeyID, Secret: testSecret}}
+	emu, err := emulator.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

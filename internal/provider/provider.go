@@ -150,7 +150,7 @@ func (p *AuthingProvider) Resources(context.Context) []func() resource.Resource 
 
 // DataSources lists the data source types.
 func (p *AuthingProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewWebhooksDataSource, NewWebhookDataSource, NewWebhookEventsDataSource}
+	return []func() datasource.DataSource{NewWebhooksDataSource, NewWebhookDataSource, NewWebhookEventsDataSource, NewWebhookLogsDataSource}
 }
 
 // Actions lists the action types.

@@ -5,8 +5,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/authing/terraform-provider-authing/internal/authing"
 )
 
 var _ datasource.DataSourceWithConfigure = (*webhookDataSource)(nil)
@@ -72,6 +75,11 @@ func (d *webhookDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	w, err := client.GetWebhook(ctx, m.WebhookID.ValueString())
+	if authing.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("webhook_id"), "Could not read webhook",
+			"Webhook "+m.WebhookID.ValueString()+" does not exist at Authing.\n\n"+errorDetail(err, noOutcome))
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read webhook", errorDetail(err, noOutcome))
 		return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -17,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/authing/terraform-provider-authing/internal/authing"
 )
@@ -26,6 +28,9 @@ var (
 	_ resource.ResourceWithImportState = (*webhookResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*webhookResource)(nil)
 )
+
+// delayUnits are the units of retry_config.delay.
+var delayUnits = []string{"Second", "Minute", "Hour", "Day"}
 
 const (
 	contentTypeJSON = "application/json"
@@ -50,8 +55,21 @@ type webhookModel struct {
 	Secret          types.String `tfsdk:"secret"`
 	SecretWO        types.String `tfsdk:"secret_wo"`
 	SecretWOVersion types.Int64  `tfsdk:"secret_wo_version"`
+	RetryConfig     types.Object `tfsdk:"retry_config"`
 	CreatedAt       types.String `tfsdk:"created_at"`
 	UpdatedAt       types.String `tfsdk:"updated_at"`
+}
+
+// retryConfigModel is retry_config, the API's retryConfig.
+type retryConfigModel struct {
+	Enabled   types.Bool   `tfsdk:"enabled"`
+	Count     types.Int64  `tfsdk:"count"`
+	Delay     types.Int64  `tfsdk:"delay"`
+	DelayUnit types.String `tfsdk:"delay_unit"`
+}
+
+var retryConfigAttrTypes = map[string]attr.Type{
+	"enabled": types.BoolType, "count": types.Int64Type, "delay": types.Int64Type, "delay_unit": types.StringType,
 }
 
 func (r *webhookResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -102,6 +120,26 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Optional:    true,
 				Description: "Change this number to send `secret_wo` again (a write-only value leaves no trace to compare).",
 			},
+			"retry_config": schema.SingleNestedAttribute{
+				Optional: true,
+				Description: "How Authing retries a delivery that failed (`retryConfig` in the API). Unset, nothing is sent and Authing keeps its own setting; " +
+					"removing the block later likewise leaves Authing's setting as it was.",
+				Attributes: map[string]schema.Attribute{
+					"enabled": schema.BoolAttribute{Required: true, Description: "Whether failed deliveries are retried."},
+					"count": schema.Int64Attribute{
+						Optional: true, Validators: []validator.Int64{int64validator.Between(0, 10)},
+						Description: "How many times a failed delivery is retried (0 to 10).",
+					},
+					"delay": schema.Int64Attribute{
+						Optional: true, Validators: []validator.Int64{int64validator.AtLeast(0)},
+						Description: "Wait before each retry, in `delay_unit`s.",
+					},
+					"delay_unit": schema.StringAttribute{
+						Optional: true, Validators: []validator.String{stringvalidator.OneOf(delayUnits...)},
+						Description: "Unit of `delay`: `Second`, `Minute`, `Hour` or `Day`.",
+					},
+				},
+			},
 			"created_at": schema.StringAttribute{Computed: true, PlanModifiers: keep, Description: "When the webhook was created."},
 			"updated_at": schema.StringAttribute{Computed: true, Description: "When the webhook was last changed; unknown in a plan that changes it, so a `triggers` keyed on it re-fires a smoke test after every change."},
 		},
@@ -139,14 +177,43 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 }
 
-// input builds the API's fields from a plan; secret is sent only when send is true.
+// input builds the API's fields from a plan; the secret is sent only when secret is not
+// nil, and retryConfig only when retry_config is set.
 func (m webhookModel) input(ctx context.Context, secret *string) (authing.WebhookInput, diag.Diagnostics) {
 	var events []string
 	diags := m.Events.ElementsAs(ctx, &events, false)
-	return authing.WebhookInput{
+	in := authing.WebhookInput{
 		Name: m.Name.ValueStringPointer(), URL: m.URL.ValueStringPointer(), Events: &events,
 		ContentType: m.ContentType.ValueStringPointer(), Enabled: m.Enabled.ValueBoolPointer(), Secret: secret,
-	}, diags
+	}
+	if !m.RetryConfig.IsNull() && !m.RetryConfig.IsUnknown() {
+		var rc retryConfigModel
+		diags.Append(m.RetryConfig.As(ctx, &rc, basetypes.ObjectAsOptions{})...)
+		in.RetryConfig = &authing.RetryConfig{
+			Enabled: rc.Enabled.ValueBool(), Count: rc.Count.ValueInt64Pointer(), Delay: rc.Delay.ValueInt64Pointer(), DelayUnit: rc.DelayUnit.ValueString(),
+		}
+	}
+	return in, diags
+}
+
+// fillRetryConfig follows the server's retryConfig for the fields the configuration
+// sets, and leaves the rest alone: unset fields stay null, so that Authing's defaults
+// never show as a difference.
+func (m *webhookModel) fillRetryConfig(rc *authing.RetryConfig) {
+	if m.RetryConfig.IsNull() || m.RetryConfig.IsUnknown() || rc == nil {
+		return
+	}
+	attrs := m.RetryConfig.Attributes()
+	set := func(name string, v attr.Value) {
+		if old, ok := attrs[name]; ok && !old.IsNull() {
+			attrs[name] = v
+		}
+	}
+	set("enabled", types.BoolValue(rc.Enabled))
+	set("count", types.Int64PointerValue(rc.Count))
+	set("delay", types.Int64PointerValue(rc.Delay))
+	set("delay_unit", types.StringValue(rc.DelayUnit))
+	m.RetryConfig = types.ObjectValueMust(retryConfigAttrTypes, attrs)
 }
 
 // fill copies what the API returned into the model.
@@ -164,6 +231,7 @@ func (m *webhookModel) fill(w authing.Webhook) {
 	m.Enabled = types.BoolValue(w.Enabled)
 	m.CreatedAt = types.StringValue(w.CreatedAt)
 	m.UpdatedAt = types.StringValue(w.UpdatedAt)
+	m.fillRetryConfig(w.RetryConfig)
 	// A write-only value is never kept.
 	m.SecretWO = types.StringNull()
 	// The stored secret follows the server only when the configuration manages it.

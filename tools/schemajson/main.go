@@ -83,16 +83,7 @@ func schema(s *tfprotov6.Schema) map[string]any {
 func block(b *tfprotov6.SchemaBlock) map[string]any {
 	out := map[string]any{}
 	describe(out, b.Description, b.DescriptionKind, b.Deprecated)
-	attrs := map[string]any{}
-	for _, a := range b.Attributes {
-		if a.NestedType != nil {
-			log.Fatalf("attribute %s: nested attributes are not supported by this converter", a.Name)
-		}
-		attr := map[string]any{"type": typeJSON(a.Type)}
-		describe(attr, a.Description, a.DescriptionKind, a.Deprecated)
-		flags(attr, map[string]bool{"required": a.Required, "optional": a.Optional, "computed": a.Computed, "sensitive": a.Sensitive, "write_only": a.WriteOnly})
-		attrs[a.Name] = attr
-	}
+	attrs := attributes(b.Attributes)
 	if len(attrs) > 0 {
 		out["attributes"] = attrs
 	}
@@ -111,6 +102,40 @@ func block(b *tfprotov6.SchemaBlock) map[string]any {
 		out["block_types"] = blocks
 	}
 	return out
+}
+
+// attributes writes attributes as Terraform does, nested ones under nested_type.
+func attributes(in []*tfprotov6.SchemaAttribute) map[string]any {
+	attrs := map[string]any{}
+	for _, a := range in {
+		attr := map[string]any{}
+		if a.NestedType != nil {
+			attr["nested_type"] = map[string]any{
+				"attributes":   attributes(a.NestedType.Attributes),
+				"nesting_mode": objectNesting(a.NestedType.Nesting),
+			}
+		} else {
+			attr["type"] = typeJSON(a.Type)
+		}
+		describe(attr, a.Description, a.DescriptionKind, a.Deprecated)
+		flags(attr, map[string]bool{"required": a.Required, "optional": a.Optional, "computed": a.Computed, "sensitive": a.Sensitive, "write_only": a.WriteOnly})
+		attrs[a.Name] = attr
+	}
+	return attrs
+}
+
+func objectNesting(n tfprotov6.SchemaObjectNestingMode) string {
+	switch n {
+	case tfprotov6.SchemaObjectNestingModeSingle:
+		return "single"
+	case tfprotov6.SchemaObjectNestingModeList:
+		return "list"
+	case tfprotov6.SchemaObjectNestingModeSet:
+		return "set"
+	case tfprotov6.SchemaObjectNestingModeMap:
+		return "map"
+	}
+	panic(fmt.Sprintf("unknown object nesting mode %v", n))
 }
 
 // typeJSON writes a type as Terraform's JSON schema output does: "string",
