@@ -70,6 +70,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/_emulator/stats", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Stats())
 	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.stats.Unrouted++
+		s.mu.Unlock()
+		writeJSON(w, http.StatusNotFound, map[string]any{"statusCode": 404, "message": "Cannot " + r.Method + " " + r.URL.Path, "error": "Not Found"})
+	})
 	return mux
 }
 

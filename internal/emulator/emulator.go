@@ -194,6 +194,9 @@ type Stats struct {
 	DeliveriesByWebhook map[string]int `json:"deliveriesByWebhook"`
 	// ReceiverHits counts requests the built-in receiver answered.
 	ReceiverHits int `json:"receiverHits"`
+	// Unrouted counts requests to paths outside /api/v3/ and the emulator's own pages,
+	// such as a client whose host has a path would send.
+	Unrouted int `json:"unrouted"`
 }
 
 // Stats returns a copy of the counters.

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -17,9 +18,13 @@ func TestAccBadInputIsRefusedEarly(t *testing.T) {
 		return env.config(fmt.Sprintf("resource \"authing_webhook_trigger\" \"bad\" {\n%s\n}\n", attrs))
 	}
 	withID := func(attrs string) string { return trigger(fmt.Sprintf("  webhook_id = %q\n%s", id, attrs)) }
+	// Every provider case points at the emulator (its host cases at the emulator's address
+	// made invalid), so that a request that slipped past validation would be counted below.
+	emuHost := strings.TrimPrefix(env.emu.URL(), "http://")
 	provider := func(attrs string) string {
-		return fmt.Sprintf("provider \"authing\" {\n  access_key_id = \"a\"\n  access_key_secret = \"b\"\n%s\n}\ndata \"authing_webhooks\" \"all\" {}\n", attrs)
+		return fmt.Sprintf("provider \"authing\" {\n  access_key_id = %q\n  access_key_secret = %q\n%s\n}\ndata \"authing_webhooks\" \"all\" {}\n", testKeyID, testSecret, attrs)
 	}
+	atEmulator := func(attrs string) string { return provider(fmt.Sprintf("  host = %q\n%s", env.emu.URL(), attrs)) }
 	tests := []struct {
 		name, config, want string
 	}{
@@ -43,13 +48,14 @@ func TestAccBadInputIsRefusedEarly(t *testing.T) {
 		{"header value with newline", withID(`request_headers = { "X-Ok" = "a\nb" }`), `line break`},
 		{"bad timeout", withID("timeouts {\n    create = \"soon\"\n  }"), `Invalid Attribute Value Time Duration`},
 		{"regex that does not compile", env.config(`data "authing_webhooks" "x" { name_regex = "a(" }`), `Invalid regular expression`},
-		{"host without scheme", provider(`host = "api.authing.cn"`), `not an absolute URL`},
-		{"host with path", provider(`host = "https://api.authing.cn/api"`), `must not have a path`},
-		{"host with query", provider(`host = "https://api.authing.cn?x=1"`), `must not have a query`},
+		{"host without scheme", provider(fmt.Sprintf("host = %q", emuHost)), `not an absolute URL`},
+		{"host with path", provider(fmt.Sprintf("host = %q", env.emu.URL()+"/api")), `must not have a path`},
+		{"host with query", provider(fmt.Sprintf("host = %q", env.emu.URL()+"?x=1")), `must not have a query`},
+		// The one case that cannot name the emulator: its point is a host that is not loopback.
 		{"plain http to a public name", provider(`host = "http://api.authing.cn"`), `only for\s+loopback`},
-		{"list_concurrency of zero", provider(`list_concurrency = 0`), `between 1 and 32`},
-		{"empty ca_file", provider(`ca_file = ""`), `ca_file is empty`},
-		{"missing ca_file", provider(`ca_file = "/nonexistent/ca.pem"`), `Cannot read the CA file`},
+		{"list_concurrency of zero", atEmulator(`list_concurrency = 0`), `between 1 and 32`},
+		{"empty ca_file", atEmulator(`ca_file = ""`), `ca_file is empty`},
+		{"missing ca_file", atEmulator(`ca_file = "/nonexistent/ca.pem"`), `Cannot read the CA file`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,8 +69,8 @@ func TestAccBadInputIsRefusedEarly(t *testing.T) {
 		})
 	}
 	t.Cleanup(func() {
-		if st := env.emu.Stats(); len(st.Requests) != 0 || st.Deliveries != 0 {
-			t.Errorf("bad input reached the API: %v, %d deliveries", st.Requests, st.Deliveries)
+		if st := env.emu.Stats(); len(st.Requests) != 0 || st.Deliveries != 0 || st.Unrouted != 0 {
+			t.Errorf("bad input reached the API: %v, %d deliveries, %d requests off the API's paths", st.Requests, st.Deliveries, st.Unrouted)
 		}
 	})
 }

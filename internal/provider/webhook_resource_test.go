@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -12,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
 
 const webhook = "authing_webhook.deploy"
@@ -62,9 +65,11 @@ func TestAccWebhook_createUpdateImport(t *testing.T) {
 					statecheck.ExpectKnownValue(webhook, tfjsonpath.New("name"), knownvalue.StringExact("deploy-renamed")),
 					statecheck.ExpectKnownValue(webhook, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
 					statecheck.ExpectSensitiveValue(webhook, tfjsonpath.New("secret")),
-					expectAtEmulator(env, &id, func(name string, enabled bool, secret string, events int) error {
-						if name != "deploy-renamed" || enabled || secret != "whsec-two" || events != 2 {
-							return fmt.Errorf("emulator holds name %q enabled %v secret %q, %d events", name, enabled, secret, events)
+					expectAtEmulator(env, &id, func(w emulator.Webhook) error {
+						events := slices.Sorted(slices.Values(w.Events))
+						if w.Name != "deploy-renamed" || w.Enabled || w.Secret != "whsec-two" || w.ContentType != "application/x-www-form-urlencoded" ||
+							!slices.Equal(events, []string{"login", "user:created"}) {
+							return fmt.Errorf("emulator holds name %q enabled %v secret %q content type %q events %v", w.Name, w.Enabled, w.Secret, w.ContentType, events)
 						}
 						return nil
 					}),
@@ -87,13 +92,13 @@ func TestAccWebhook_createUpdateImport(t *testing.T) {
 }
 
 // expectAtEmulator checks the webhook as the emulator holds it.
-func expectAtEmulator(env *testEnv, id *string, check func(name string, enabled bool, secret string, events int) error) statecheck.StateCheck {
+func expectAtEmulator(env *testEnv, id *string, check func(emulator.Webhook) error) statecheck.StateCheck {
 	return stateFunc(func() error {
 		w, ok := env.emu.Webhook(*id)
 		if !ok {
 			return fmt.Errorf("webhook %s does not exist at the emulator", *id)
 		}
-		return check(w.Name, w.Enabled, w.Secret, len(w.Events))
+		return check(w)
 	})
 }
 
@@ -175,9 +180,9 @@ func TestAccWebhook_writeOnlySecret(t *testing.T) {
 	env := newTestEnv(t)
 	var id string
 	secretAtEmulator := func(want string) statecheck.StateCheck {
-		return expectAtEmulator(env, &id, func(_ string, _ bool, secret string, _ int) error {
-			if secret != want {
-				return fmt.Errorf("the emulator holds secret %q, want %q", secret, want)
+		return expectAtEmulator(env, &id, func(w emulator.Webhook) error {
+			if w.Secret != want {
+				return fmt.Errorf("the emulator holds secret %q, want %q", w.Secret, want)
 			}
 			return nil
 		})

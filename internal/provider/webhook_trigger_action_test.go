@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -134,6 +135,12 @@ func TestActionInvokeFiresOnceAndReportsProgress(t *testing.T) {
 	if len(progress) != 2 || progress[0] != "Triggering Authing webhook "+a.webhookID ||
 		!strings.HasPrefix(progress[1], "Webhook "+a.webhookID+" answered: {") || !strings.Contains(progress[1], `"deploy":"v42"`) {
 		t.Fatalf("progress: %q", progress)
+	}
+	// expect compares text, so "true" and true both pass it; the answer itself must hold
+	// the boolean.
+	var answer map[string]any
+	if err := json.Unmarshal([]byte(strings.TrimPrefix(progress[1], "Webhook "+a.webhookID+" answered: ")), &answer); err != nil || answer["received"] != true {
+		t.Fatalf("the answer's received is %#v (%v), want the JSON boolean true", answer["received"], err)
 	}
 	if st := a.emu.Stats(); st.Deliveries != 1 || st.Requests["trigger-webhook"] != 1 {
 		t.Fatalf("deliveries %d, trigger requests %d; want 1 and 1", st.Deliveries, st.Requests["trigger-webhook"])

@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"regexp"
 	"testing"
 
@@ -26,8 +27,17 @@ func responseHas(want map[string]any) knownvalue.Check {
 			return fmt.Errorf("response is not a JSON object: %w", err)
 		}
 		for k, w := range want {
-			if fmt.Sprint(got[k]) != fmt.Sprint(w) {
-				return fmt.Errorf("response[%q] = %v, want %v (response %s)", k, got[k], w, v)
+			// Compare as JSON values: true and "true" differ, as do 1 and "1".
+			wantJSON, err := json.Marshal(w)
+			if err != nil {
+				return err
+			}
+			var norm any
+			if err := json.Unmarshal(wantJSON, &norm); err != nil {
+				return err
+			}
+			if g, ok := got[k]; !ok || !reflect.DeepEqual(g, norm) {
+				return fmt.Errorf("response[%q] = %#v, want %#v (response %s)", k, got[k], norm, v)
 			}
 		}
 		return nil
