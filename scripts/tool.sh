@@ -4,13 +4,13 @@
 # every CI run on the machine shares one build:
 #   ${AUTHING_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-authing/tools}
 #
-# Usage: scripts/tool.sh golangci-lint|goreleaser|tofu|terraform
+# Usage: scripts/tool.sh golangci-lint|goreleaser|gremlins|tofu|terraform
 # `terraform` prints the terraform on PATH, or else OpenTofu (and says so on stderr).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${AUTHING_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-authing/tools}
-name=${1:?usage: scripts/tool.sh golangci-lint|goreleaser|tofu|terraform}
+name=${1:?usage: scripts/tool.sh golangci-lint|goreleaser|gremlins|tofu|terraform}
 
 if [ "$name" = terraform ]; then
 	if command -v terraform; then
@@ -23,6 +23,7 @@ fi
 case "$name" in
 golangci-lint) version=v2.15.0 pkg=github.com/golangci/golangci-lint/v2/cmd/golangci-lint ;;
 goreleaser) version=v2.16.0 pkg=github.com/goreleaser/goreleaser/v2 ;;
+gremlins) version=v0.6.0 pkg=github.com/go-gremlins/gremlins/cmd/gremlins ;;
 tofu) version=$(awk '$1 == "require" && $2 == "github.com/opentofu/opentofu" {print $3}' "$root/tools/opentofu/go.mod") ;;
 *)
 	echo "scripts/tool.sh: unknown tool $name" >&2

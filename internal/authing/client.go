@@ -157,13 +157,13 @@ func (c *Client) Host() string { return c.host }
 type request struct {
 	op     string
 	method string
-	verb   string // the path after /api/v3/
+	path   string // the API path after /api/v3/, such as "list-webhooks"
 	query  url.Values
 	body   any
-	// once marks a call that is not idempotent (a trigger fires, a create creates): it
-	// is retried only when the request surely was not processed, and its errors carry an
-	// Outcome.
-	once bool
+	// nonIdempotent marks a call that takes effect each time it is processed (a trigger
+	// fires, a create creates): it is retried only when the request surely was not
+	// processed, and its errors carry an Outcome (see classify).
+	nonIdempotent bool
 	// anonymous calls send no token (the token call itself).
 	anonymous bool
 }
@@ -213,7 +213,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			if err := json.Unmarshal(a.env.Data, out); err != nil {
 				e := c.failure(r, a, n)
 				e.Err = fmt.Errorf("the answer's data has an unexpected shape: %w", err)
-				if r.once {
+				if r.nonIdempotent {
 					e.Outcome = MayHaveFired // Authing said it succeeded.
 				}
 				return e
@@ -226,18 +226,18 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			// answered before doing anything, so fetch a new token and retry once.
 			authRetried = true
 			c.tokens.invalidate(tok)
-			c.log(ctx, "Warn", "Authing token refused; fetching a new one and retrying once", map[string]any{"operation": r.op})
+			c.log(ctx, levelWarn, "Authing token refused; fetching a new one and retrying once", map[string]any{"operation": r.op})
 			continue
 		}
-		retry, wait := c.retryable(r, a)
-		if !retry || n >= c.cfg.Retry.MaxAttempts {
+		v := classify(r, a)
+		if !v.retry || n >= c.cfg.Retry.MaxAttempts {
 			return e
 		}
-		d := c.cfg.Retry.backoff(n, wait)
+		d := c.cfg.Retry.backoff(n, v.wait)
 		if isThrottled(a) {
 			d = c.throttle.onThrottle(c.cfg.Retry, a.retryAfter)
 		}
-		c.log(ctx, "Debug", "Retrying Authing API call", map[string]any{"operation": r.op, "attempt": n, "wait_ms": d.Milliseconds(), "reason": e.Error()})
+		c.log(ctx, levelDebug, "Retrying Authing API call", map[string]any{"operation": r.op, "attempt": n, "wait_ms": d.Milliseconds(), "reason": e.Error()})
 		if !sleep(ctx, d) {
 			return e
 		}
@@ -247,7 +247,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 // send makes one HTTP exchange.
 func (c *Client) send(ctx context.Context, r request, payload []byte, tok *token, n int) attempt {
 	var a attempt
-	target := c.host + "/api/v3/" + r.verb
+	target := c.host + "/api/v3/" + r.path
 	if len(r.query) > 0 {
 		target += "?" + r.query.Encode()
 	}
@@ -285,12 +285,12 @@ func (c *Client) send(ctx context.Context, r request, payload []byte, tok *token
 	wroteMu.Lock()
 	a.sent = wrote
 	wroteMu.Unlock()
-	fields := map[string]any{"operation": r.op, "method": r.method, "path": "/api/v3/" + r.verb, "attempt": n, "request_bytes": len(payload)}
+	fields := map[string]any{"operation": r.op, "method": r.method, "path": "/api/v3/" + r.path, "attempt": n, "request_bytes": len(payload)}
 	if err != nil {
 		a.err = c.scrubError(err)
 		fields["duration_ms"] = time.Since(start).Milliseconds()
 		fields["error"] = a.err.Error()
-		c.log(ctx, "Debug", "Authing API request failed", fields)
+		c.log(ctx, levelDebug, "Authing API request failed", fields)
 		return a
 	}
 	defer resp.Body.Close()
@@ -311,7 +311,7 @@ func (c *Client) send(ctx context.Context, r request, payload []byte, tok *token
 	if a.envErr == nil && a.err == nil {
 		fields["status_code"] = a.env.StatusCode
 	}
-	c.log(ctx, "Debug", "Authing API request", fields)
+	c.log(ctx, levelDebug, "Authing API request", fields)
 	return a
 }
 
@@ -359,32 +359,6 @@ func isThrottled(a attempt) bool {
 	return a.err == nil && (a.status == http.StatusTooManyRequests || (a.envErr == nil && a.env.StatusCode == 429))
 }
 
-// retryable decides whether an attempt may be repeated, and how long the server asked to wait.
-func (c *Client) retryable(r request, a attempt) (bool, time.Duration) {
-	throttled := isThrottled(a)
-	switch {
-	case errors.Is(a.err, context.Canceled), errors.Is(a.err, context.DeadlineExceeded), errors.Is(a.err, errTooLarge), isCertificateError(a.err):
-		return false, 0
-	case throttled:
-		// Throttling happens before any processing: safe even for a trigger.
-		return true, a.retryAfter
-	case a.err != nil && !a.sent:
-		// The request never fully left: nothing can have been processed.
-		return true, 0
-	case r.once:
-		return false, 0
-	case a.err != nil:
-		return true, 0
-	case a.status >= 500:
-		return true, a.retryAfter
-	case a.status == http.StatusOK && a.envErr != nil:
-		return true, 0
-	case a.envErr == nil && a.env.StatusCode >= 500:
-		return true, 0
-	}
-	return false, 0
-}
-
 // failure turns an attempt into an Error with every known fact, secrets removed.
 func (c *Client) failure(r request, a attempt, n int) *Error {
 	e := &Error{Operation: r.op, HTTPStatus: a.status, Attempts: n, Err: a.err}
@@ -404,35 +378,15 @@ func (c *Client) failure(r request, a attempt, n int) *Error {
 		e.Err = fmt.Errorf("unexpected HTTP status %d", a.status)
 	}
 	if a.err == nil && a.status == http.StatusNotFound {
-		e.Err = fmt.Errorf("HTTP 404: the server has no route /api/v3/%s; check that host is the base URL of the Authing API", r.verb)
+		e.Err = fmt.Errorf("HTTP 404: the server has no route /api/v3/%s; check that host is the base URL of the Authing API", r.path)
 	}
 	e.NotFound = a.err == nil && a.envErr == nil && a.status == http.StatusOK && a.env.StatusCode == 404
-	e.Outcome = outcome(r, a)
+	e.Outcome = classify(r, a).outcome
 	return e
 }
 
-// outcome says whether a failed attempt of a firing call may have fired.
-func outcome(r request, a attempt) Outcome {
-	if !r.once {
-		return NotApplicable
-	}
-	switch {
-	case a.err != nil && !a.sent:
-		return NotFired
-	case a.err != nil:
-		return MayHaveFired
-	case a.status == http.StatusTooManyRequests, a.status >= 300 && a.status < 500 && a.envErr != nil:
-		return NotFired
-	case a.status >= 500, a.envErr != nil:
-		return MayHaveFired
-	case a.env.StatusCode >= 500:
-		return MayHaveFired
-	}
-	return NotFired
-}
-
 func notFired(r request) Outcome {
-	if r.once {
+	if r.nonIdempotent {
 		return NotFired
 	}
 	return NotApplicable
@@ -468,7 +422,7 @@ func (c *Client) fetchToken(ctx context.Context) (*token, error) {
 	err := c.do(ctx, request{
 		op:        "get management token",
 		method:    http.MethodPost,
-		verb:      "get-management-token",
+		path:      "get-management-token",
 		body:      map[string]string{"accessKeyId": c.cfg.AccessKeyID, "accessKeySecret": c.cfg.AccessKeySecret},
 		anonymous: true,
 	}, &data)
@@ -505,11 +459,19 @@ func (c *Client) scrubError(err error) error {
 	return errors.New(msg)
 }
 
-func (c *Client) log(ctx context.Context, level, msg string, fields map[string]any) {
+// logLevel is the level of one log line.
+type logLevel int
+
+const (
+	levelDebug logLevel = iota
+	levelWarn
+)
+
+func (c *Client) log(ctx context.Context, level logLevel, msg string, fields map[string]any) {
 	if c.logger == nil {
 		return
 	}
-	if level == "Warn" {
+	if level == levelWarn {
 		c.logger.Warn(ctx, msg, fields)
 		return
 	}

@@ -113,7 +113,7 @@ func (c *Client) logPage(ctx context.Context, webhookID string, page, limit int)
 	err := c.do(ctx, request{
 		op:     "get webhook logs " + webhookID + " (page " + strconv.Itoa(page) + ")",
 		method: http.MethodPost,
-		verb:   "get-webhook-logs",
+		path:   "get-webhook-logs",
 		body:   map[string]any{"webhookId": webhookID, "page": page, "limit": limit},
 	}, &p)
 	return p, err

@@ -24,7 +24,7 @@ type WebhookInput struct {
 // only when the request surely was not processed, and a failure carries an Outcome.
 func (c *Client) CreateWebhook(ctx context.Context, in WebhookInput) (Webhook, error) {
 	var w Webhook
-	err := c.do(ctx, request{op: "create webhook", method: http.MethodPost, verb: "create-webhook", body: in, once: true}, &w)
+	err := c.do(ctx, request{op: "create webhook", method: http.MethodPost, path: "create-webhook", body: in, nonIdempotent: true}, &w)
 	if err == nil && w.WebhookID == "" {
 		return Webhook{}, &Error{Operation: "create webhook", HTTPStatus: http.StatusOK, StatusCode: 200, Outcome: MayHaveFired,
 			Err: errors.New("the answer holds no webhookId")}
@@ -41,7 +41,7 @@ func (c *Client) UpdateWebhook(ctx context.Context, webhookID string, in Webhook
 	}{webhookID, in}
 	var w Webhook
 	op := "update webhook " + webhookID
-	err := c.do(ctx, request{op: op, method: http.MethodPost, verb: "update-webhook", body: body}, &w)
+	err := c.do(ctx, request{op: op, method: http.MethodPost, path: "update-webhook", body: body}, &w)
 	if err == nil && w.WebhookID != webhookID {
 		return Webhook{}, &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200,
 			Err: fmt.Errorf("the answer is about webhook %q, not the one updated", w.WebhookID)}
@@ -52,7 +52,7 @@ func (c *Client) UpdateWebhook(ctx context.Context, webhookID string, in Webhook
 // DeleteWebhook deletes a webhook. Deleting one that does not exist is not an error.
 func (c *Client) DeleteWebhook(ctx context.Context, webhookID string) error {
 	body := map[string][]string{"webhookIds": {webhookID}}
-	return c.do(ctx, request{op: "delete webhook " + webhookID, method: http.MethodPost, verb: "delete-webhook", body: body}, nil)
+	return c.do(ctx, request{op: "delete webhook " + webhookID, method: http.MethodPost, path: "delete-webhook", body: body}, nil)
 }
 
 // EventCategory is a group of webhook events.
@@ -79,6 +79,6 @@ type EventList struct {
 // ListWebhookEvents returns the server's list of webhook events.
 func (c *Client) ListWebhookEvents(ctx context.Context) (EventList, error) {
 	var l EventList
-	err := c.do(ctx, request{op: "get webhook event list", method: http.MethodGet, verb: "get-webhook-event-list"}, &l)
+	err := c.do(ctx, request{op: "get webhook event list", method: http.MethodGet, path: "get-webhook-event-list"}, &l)
 	return l, err
 }

@@ -2,6 +2,7 @@ package authing
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -74,4 +75,61 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// verdict is what one failed attempt means for its call.
+type verdict struct {
+	// retry: the call may be sent again.
+	retry bool
+	// wait is how long the server asked to wait first (Retry-After), if it did.
+	wait time.Duration
+	// outcome: for a call that is not idempotent, whether it may have taken effect.
+	outcome Outcome
+}
+
+// classify is the one place that decides, from one failed attempt, both whether its call
+// is repeated and whether it may have taken effect, so that the two cannot disagree: it
+// reads whether the server may have acted on the request and whether asking again could
+// help, and a call that is not idempotent is repeated only when the server surely did not
+// act (DESIGN.md, promise 3).
+func classify(r request, a attempt) verdict {
+	acted, transient, wait := readAttempt(a)
+	v := verdict{retry: transient && (!r.nonIdempotent || !acted), wait: wait, outcome: NotApplicable}
+	if r.nonIdempotent {
+		v.outcome = NotFired
+		if acted {
+			v.outcome = MayHaveFired
+		}
+	}
+	return v
+}
+
+// readAttempt says whether the server may have acted on a failed attempt, whether the
+// same request could succeed later, and how long the server asked to wait.
+func readAttempt(a attempt) (acted, transient bool, wait time.Duration) {
+	switch {
+	case a.err != nil:
+		// No answer, or none that could be read. Only a request that never fully left
+		// cannot have been processed. Cancellation, a deadline, an oversized answer or a
+		// refused certificate would come again.
+		final := errors.Is(a.err, context.Canceled) || errors.Is(a.err, context.DeadlineExceeded) ||
+			errors.Is(a.err, errTooLarge) || isCertificateError(a.err)
+		return a.sent, !final, 0
+	case isThrottled(a):
+		// Throttling happens before any processing.
+		return false, true, a.retryAfter
+	case a.status >= 500:
+		// A server or gateway failure: the request may have been processed on the way.
+		return true, true, a.retryAfter
+	case a.envErr != nil && a.status >= 300:
+		// A redirect or a 4xx page from something that is not the API: refused unprocessed.
+		return false, false, 0
+	case a.envErr != nil:
+		// A success status with a body that is not an API answer: processed or not, unknown.
+		return true, true, 0
+	case a.env.StatusCode >= 500:
+		return true, true, 0
+	}
+	// A business error (statusCode 4xx): the API refused the request.
+	return false, false, 0
 }

@@ -172,7 +172,7 @@ func (c *Client) listPage(ctx context.Context, page, limit int) (webhookPage, er
 	err := c.do(ctx, request{
 		op:     "list webhooks (page " + strconv.Itoa(page) + ")",
 		method: http.MethodGet,
-		verb:   "list-webhooks",
+		path:   "list-webhooks",
 		query:  url.Values{"page": {strconv.Itoa(page)}, "limit": {strconv.Itoa(limit)}},
 	}, &p)
 	return p, err
@@ -192,7 +192,7 @@ func (c *Client) GetWebhook(ctx context.Context, webhookID string) (Webhook, err
 	err := c.do(ctx, request{
 		op:     op,
 		method: http.MethodGet,
-		verb:   "get-webhook",
+		path:   "get-webhook",
 		query:  url.Values{"webhookId": {webhookID}},
 	}, &w)
 	switch {
@@ -245,7 +245,7 @@ func (c *Client) TriggerWebhook(ctx context.Context, in TriggerInput) (TriggerRe
 	var data struct {
 		Response json.RawMessage `json:"response"`
 	}
-	err := c.do(ctx, request{op: op, method: http.MethodPost, verb: "trigger-webhook", body: body, once: true}, &data)
+	err := c.do(ctx, request{op: op, method: http.MethodPost, path: "trigger-webhook", body: body, nonIdempotent: true}, &data)
 	if err != nil {
 		return TriggerResult{}, err
 	}

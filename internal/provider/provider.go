@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -32,6 +33,7 @@ var (
 	_ provider.Provider                   = (*AuthingProvider)(nil)
 	_ provider.ProviderWithActions        = (*AuthingProvider)(nil)
 	_ provider.ProviderWithValidateConfig = (*AuthingProvider)(nil)
+	_ provider.ProviderWithListResources  = (*AuthingProvider)(nil)
 )
 
 // AuthingProvider is the authing provider.
@@ -133,6 +135,7 @@ func (p *AuthingProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.ActionData = data
+	resp.ListResourceData = data
 }
 
 // setting returns the configured value, or the environment variable when unset.
@@ -156,4 +159,9 @@ func (p *AuthingProvider) DataSources(context.Context) []func() datasource.DataS
 // Actions lists the action types.
 func (p *AuthingProvider) Actions(context.Context) []func() action.Action {
 	return []func() action.Action{NewWebhookTriggerAction}
+}
+
+// ListResources lists the list resource types, for terraform query.
+func (p *AuthingProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewWebhookListResource}
 }

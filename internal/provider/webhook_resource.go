@@ -11,12 +11,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -27,6 +29,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*webhookResource)(nil)
 	_ resource.ResourceWithImportState = (*webhookResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*webhookResource)(nil)
+	_ resource.ResourceWithIdentity    = (*webhookResource)(nil)
 )
 
 // delayUnits are the units of retry_config.delay.
@@ -144,6 +147,29 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"updated_at": schema.StringAttribute{Computed: true, Description: "When the webhook was last changed; unknown in a plan that changes it, so a `triggers` keyed on it re-fires a smoke test after every change."},
 		},
 	}
+}
+
+// webhookIdentity is the resource identity of authing_webhook: import blocks name a
+// webhook by it (Terraform 1.12+), and terraform query reports it.
+type webhookIdentity struct {
+	WebhookID types.String `tfsdk:"webhook_id"`
+}
+
+func (r *webhookResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"webhook_id": identityschema.StringAttribute{RequiredForImport: true, Description: "The webhook ID (`webhookId` in the API)."},
+		},
+	}
+}
+
+// setIdentity records the identity of the webhook in state, where the Terraform version
+// keeps identities.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, webhookID string) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, webhookIdentity{WebhookID: types.StringValue(webhookID)})
 }
 
 func (r *webhookResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
@@ -265,6 +291,7 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	plan.fill(w)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, w.WebhookID)...)
 }
 
 // Read refreshes the webhook; one deleted outside Terraform leaves the state, so that the
@@ -293,6 +320,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	state.fill(w)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, w.WebhookID)...)
 }
 
 func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -328,6 +356,7 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	plan.fill(w)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, w.WebhookID)...)
 }
 
 func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -343,13 +372,24 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 }
 
-// ImportState takes a webhook ID; Read fills in the rest. A secret cannot be read back
-// into secret_wo, and is imported into secret only if the configuration sets it.
+// ImportState takes a webhook ID, or an identity with one (import blocks, Terraform
+// 1.12+); Read fills in the rest. A secret cannot be read back into secret_wo, and is
+// imported into secret only if the configuration sets it.
 func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
+	if req.ID == "" && req.Identity != nil {
+		var identity webhookIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		id = strings.TrimSpace(identity.WebhookID.ValueString())
+	}
 	if id == "" {
-		resp.Diagnostics.AddError("Missing webhook ID", "Import an authing_webhook by its webhook ID, for example: terraform import authing_webhook.deploy 6229ffaxxxxxxxxcade3e3d9")
+		resp.Diagnostics.AddError("Missing webhook ID", "Import an authing_webhook by its webhook ID, for example: terraform import authing_webhook.deploy 6229ffaxxxxxxxxcade3e3d9, "+
+			"or with an import block whose identity is { webhook_id = \"6229ffaxxxxxxxxcade3e3d9\" }.")
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
 }

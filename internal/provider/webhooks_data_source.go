@@ -104,7 +104,7 @@ func (d *webhooksDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	filter, err := newWebhookFilter(m)
+	filter, err := newWebhookFilter(m.Name, m.NameRegex, m.Enabled, m.Event)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
 		return
@@ -162,12 +162,14 @@ type webhookFilter struct {
 	re        *regexp.Regexp
 }
 
-func newWebhookFilter(m webhooksModel) (webhookFilter, error) {
+// newWebhookFilter builds the filters of the authing_webhooks data source and the
+// authing_webhook list resource, which mean the same in both.
+func newWebhookFilter(name, nameRegex types.String, enabled types.Bool, event types.String) (webhookFilter, error) {
 	f := webhookFilter{
-		Name:      m.Name.ValueStringPointer(),
-		NameRegex: m.NameRegex.ValueStringPointer(),
-		Enabled:   m.Enabled.ValueBoolPointer(),
-		Event:     m.Event.ValueStringPointer(),
+		Name:      name.ValueStringPointer(),
+		NameRegex: nameRegex.ValueStringPointer(),
+		Enabled:   enabled.ValueBoolPointer(),
+		Event:     event.ValueStringPointer(),
 	}
 	if f.NameRegex != nil {
 		re, err := regexp.Compile(*f.NameRegex)

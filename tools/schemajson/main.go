@@ -2,7 +2,8 @@
 // `terraform providers schema -json`, read straight from the provider server.
 //
 // tfplugindocs takes this file with --providers-schema, so the docs do not depend on the
-// Terraform version on the machine: Terraform before 1.14 would omit the action schemas.
+// Terraform version on the machine: Terraform before 1.14 would omit the action and list
+// resource schemas.
 package main
 
 import (
@@ -50,6 +51,25 @@ func main() {
 		actions[name] = map[string]any{"block": block(a.Schema.Block)}
 	}
 	p["action_schemas"] = actions
+	p["list_resource_schemas"] = schemas(resp.ListResourceSchemas)
+	ids, err := server.GetResourceIdentitySchemas(context.Background(), &tfprotov6.GetResourceIdentitySchemasRequest{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	identities := map[string]any{}
+	for name, is := range ids.IdentitySchemas {
+		attrs := map[string]any{}
+		for _, a := range is.IdentityAttributes {
+			attr := map[string]any{"type": typeJSON(a.Type)}
+			if a.Description != "" {
+				attr["description"] = a.Description
+			}
+			flags(attr, map[string]bool{"required_for_import": a.RequiredForImport, "optional_for_import": a.OptionalForImport})
+			attrs[a.Name] = attr
+		}
+		identities[name] = map[string]any{"version": is.Version, "attributes": attrs}
+	}
+	p["resource_identity_schemas"] = identities
 	doc, err := json.MarshalIndent(map[string]any{
 		"format_version":   "1.0",
 		"provider_schemas": map[string]any{address: p},

@@ -1,0 +1,87 @@
+package authing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"testing"
+	"time"
+)
+
+// For every shape an attempt can take, a call that is not idempotent is never repeated
+// when it may have taken effect, and an idempotent call has no outcome.
+func TestClassifyNeverRepeatsWhatMayHaveTakenEffect(t *testing.T) {
+	errs := []error{nil, io.ErrUnexpectedEOF, context.Canceled, context.DeadlineExceeded, errTooLarge}
+	statuses := []int{0, 200, 201, 302, 400, 401, 404, 429, 500, 502, 503, 504}
+	bodies := []int{0, 200, 400, 404, 429, 500, 503} // 0: not an API answer
+	for _, err := range errs {
+		for _, sent := range []bool{false, true} {
+			for _, status := range statuses {
+				for _, body := range bodies {
+					a := attempt{err: err, sent: sent, status: status, retryAfter: time.Second}
+					if body == 0 {
+						a.envErr = errNotEnvelope{}
+					} else {
+						a.env.StatusCode = body
+					}
+					name := fmt.Sprintf("err=%v sent=%v HTTP %d body %d", err, sent, status, body)
+					once := classify(request{nonIdempotent: true}, a)
+					if once.retry && once.outcome != NotFired {
+						t.Errorf("%s: a non-idempotent call is repeated with outcome %v", name, once.outcome)
+					}
+					if once.outcome == NotApplicable {
+						t.Errorf("%s: a non-idempotent call has no outcome", name)
+					}
+					idem := classify(request{}, a)
+					if idem.outcome != NotApplicable {
+						t.Errorf("%s: an idempotent call has outcome %v", name, idem.outcome)
+					}
+					if once.retry && !idem.retry {
+						t.Errorf("%s: a trigger is repeated where a read is not", name)
+					}
+				}
+			}
+		}
+	}
+}
+
+// The table of DESIGN.md's promise 3, one row per kind of failure.
+func TestClassify(t *testing.T) {
+	cut := errors.New("connection reset")
+	tests := []struct {
+		name        string
+		a           attempt
+		readRetried bool
+		fireRetried bool
+		outcome     Outcome
+		wait        time.Duration
+	}{
+		{"never left", attempt{err: cut}, true, true, NotFired, 0},
+		{"cut after sending", attempt{err: cut, sent: true}, true, false, MayHaveFired, 0},
+		{"cancelled before sending", attempt{err: context.Canceled}, false, false, NotFired, 0},
+		{"deadline after sending", attempt{err: context.DeadlineExceeded, sent: true}, false, false, MayHaveFired, 0},
+		{"answer too large", attempt{err: errTooLarge, sent: true, status: 200}, false, false, MayHaveFired, 0},
+		{"HTTP 429", attempt{status: 429, envErr: errNotEnvelope{}, retryAfter: 2 * time.Second}, true, true, NotFired, 2 * time.Second},
+		{"statusCode 429", attempt{status: 200, env: envelope{StatusCode: 429}}, true, true, NotFired, 0},
+		{"HTTP 502 page", attempt{status: 502, envErr: errNotEnvelope{}}, true, false, MayHaveFired, 0},
+		{"HTTP 503 with Retry-After", attempt{status: 503, env: envelope{StatusCode: 503}, retryAfter: time.Second}, true, false, MayHaveFired, time.Second},
+		{"statusCode 500", attempt{status: 200, env: envelope{StatusCode: 500}}, true, false, MayHaveFired, 0},
+		{"HTTP 200, not an API answer", attempt{status: 200, envErr: errNotEnvelope{}}, true, false, MayHaveFired, 0},
+		{"HTTP 403 page from a proxy", attempt{status: 403, envErr: errNotEnvelope{}}, false, false, NotFired, 0},
+		{"redirect", attempt{status: 302, envErr: errNotEnvelope{}}, false, false, NotFired, 0},
+		{"route miss", attempt{status: 404, env: envelope{StatusCode: 404}}, false, false, NotFired, 0},
+		{"statusCode 400", attempt{status: 200, env: envelope{StatusCode: 400}}, false, false, NotFired, 0},
+		{"statusCode 404", attempt{status: 200, env: envelope{StatusCode: 404}}, false, false, NotFired, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			read := classify(request{}, tt.a)
+			fire := classify(request{nonIdempotent: true}, tt.a)
+			if read.retry != tt.readRetried || fire.retry != tt.fireRetried || fire.outcome != tt.outcome || fire.wait != tt.wait {
+				t.Fatalf("read retried %v, trigger retried %v, outcome %v, wait %v; want %v, %v, %v, %v",
+					read.retry, fire.retry, fire.outcome, fire.wait, tt.readRetried, tt.fireRetried, tt.outcome, tt.wait)
+			}
+		})
+	}
+}
