@@ -2,14 +2,17 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/authing/terraform-provider-authing/internal/provider"
 )
+
+// address is the provider's registry address, which Terraform uses in debug mode.
+const address = "registry.terraform.io/authing/authing"
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
@@ -20,11 +23,16 @@ func main() {
 	flag.Parse()
 	tuneProcess()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/authing/authing",
-		Debug:   debug,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	// Served through provider.NewServer rather than providerserver.Serve: see NewServer.
+	server, err := provider.NewServer(version)()
 	if err != nil {
+		log.Fatal(err)
+	}
+	if err := tf6server.Serve(address, func() tfprotov6.ProviderServer { return server }, opts...); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -291,7 +291,7 @@ action "authing_webhook_trigger" "on_demand" {
   }
 }
 `, id), env.providerEnv()...)
-	w.skipBelowTerraform("1.14.0")
+	w.skipBelowTerraform(actionsMinimum.String())
 	for i := 1; i <= 2; i++ {
 		out, err := w.run("apply", "-auto-approve", "-input=false", "-invoke=action.authing_webhook_trigger.on_demand")
 		if err != nil {

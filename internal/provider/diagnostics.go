@@ -24,6 +24,14 @@ var (
 			"Nothing was recorded in state, so the next apply will trigger the webhook again. If a second delivery matters, " +
 			"check the webhook's logs in the Authing console first. Once a firing is recorded, change a value in `triggers` to fire again deliberately.",
 	}
+	teardownOutcome = outcomeText{
+		notDone: "The request was not processed, so the on_destroy firing did not happen. The destroy stopped and the state is kept: " +
+			"apply the destroy again to retry it, or remove on_destroy (and apply) to destroy without a teardown firing.",
+		mayHaveDone: "The on_destroy firing MAY HAVE HAPPENED: the request may have reached Authing, but no answer confirmed the outcome, " +
+			"and the provider never repeats such a request.\n" +
+			"The destroy stopped and the state is kept. Destroying again fires the teardown again; if a second teardown notice matters, " +
+			"check the webhook's logs (the authing_webhook_logs data source) first, and to destroy without firing, remove on_destroy and apply before destroying.",
+	}
 	createOutcome = outcomeText{
 		notDone: "The request was not processed, so no webhook was created.",
 		mayHaveDone: "The webhook MAY HAVE BEEN CREATED: the request may have reached Authing, but no answer confirmed the outcome, " +

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	goversion "github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -20,9 +20,13 @@ const (
 	testSecret = "sk-acceptance-7f3a9c2e1b"
 )
 
+// actionsMinimum is the first Terraform whose actions tests can trust: 1.14.0 ran after_*
+// action triggers before the resource had finished applying.
+var actionsMinimum = goversion.Must(goversion.NewVersion("1.14.1"))
+
 // protoV6Factories serves the provider in-process to the Terraform CLI.
 var protoV6Factories = map[string]func() (tfprotov6.ProviderServer, error){
-	"authing": providerserver.NewProtocol6WithError(New("test")()),
+	"authing": NewServer("test"),
 }
 
 // testEnv is one emulator and the provider configuration that points at it.

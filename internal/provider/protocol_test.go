@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -19,7 +18,7 @@ type protocolServer struct {
 
 func newProtocolServer(t *testing.T) *protocolServer {
 	t.Helper()
-	base, err := providerserver.NewProtocol6WithError(New("test")())()
+	base, err := NewServer("test")()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -245,7 +245,7 @@ data "authing_webhook_logs" "latest" {
 							}
 							return nil
 						}),
-						expectNoSecretInLogs("data.authing_webhook_logs.latest", "whsec-logged"),
+						expectNotInState("data.authing_webhook_logs.latest", "whsec-logged"),
 					},
 				}},
 			})
@@ -258,8 +258,9 @@ func (e *testEnv) expectWebhookCount(want int) statecheck.StateCheck {
 	return countCheck{what: "webhooks at the emulator", want: want, got: func() int { return len(e.emu.Webhooks()) }}
 }
 
-// expectNoSecretInLogs fails when secret appears anywhere in the state of address.
-func expectNoSecretInLogs(address, secret string) statecheck.StateCheck {
+// expectNotInState fails when secret appears anywhere in the state, which must hold
+// address (a resource, or a data source with its "data." prefix).
+func expectNotInState(address, secret string) statecheck.StateCheck {
 	return notInState{address: address, secret: secret}
 }
 
@@ -270,7 +271,7 @@ func (n notInState) CheckState(_ context.Context, req statecheck.CheckStateReque
 	switch {
 	case err != nil:
 		resp.Error = err
-	case !strings.Contains(string(raw), n.address[len("data."):]):
+	case !strings.Contains(string(raw), strings.TrimPrefix(n.address, "data.")):
 		resp.Error = fmt.Errorf("%s is not in the state", n.address)
 	case strings.Contains(string(raw), n.secret):
 		resp.Error = fmt.Errorf("the webhook secret is in the state")

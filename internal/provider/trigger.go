@@ -3,10 +3,13 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/authing/terraform-provider-authing/internal/authing"
 )
@@ -38,4 +41,39 @@ func triggerInput(ctx context.Context, webhookID types.String, headers types.Map
 		diags.AddError("Empty webhook ID", "webhook_id must not be empty.")
 	}
 	return in, diags
+}
+
+// fire makes one firing, the one path shared by the resource's create and destroy and by
+// the action: it checks the input again (a value unknown at plan time is known only now),
+// gets the client and calls TriggerWebhook within timeout. started, when not nil, is told
+// just before the call. A failure is an error diagnostic that says, through outcome,
+// whether the webhook may have fired; it is attributed to webhook_id only when the
+// webhook does not exist.
+func fire(ctx context.Context, data *providerData, timeout time.Duration, in authing.TriggerInput, inDiags diag.Diagnostics,
+	outcome outcomeText, started func(),
+) (authing.TriggerResult, diag.Diagnostics) {
+	diags := inDiags
+	if diags.HasError() {
+		return authing.TriggerResult{}, diags
+	}
+	client, clientDiags := data.Client()
+	diags.Append(clientDiags...)
+	if diags.HasError() {
+		return authing.TriggerResult{}, diags
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if started != nil {
+		started()
+	}
+	tflog.Debug(ctx, "Triggering Authing webhook", map[string]any{"webhook_id": in.WebhookID})
+	result, err := client.TriggerWebhook(ctx, in)
+	switch {
+	case authing.IsNotFound(err):
+		diags.AddAttributeError(path.Root("webhook_id"), "Could not trigger webhook",
+			"Webhook "+in.WebhookID+" does not exist at Authing.\n\n"+errorDetail(err, outcome))
+	case err != nil:
+		diags.AddError("Could not trigger webhook", errorDetail(err, outcome))
+	}
+	return result, diags
 }

@@ -52,15 +52,19 @@ func (a *webhookTriggerAction) Schema(ctx context.Context, _ action.SchemaReques
 			},
 			"request_headers": schema.MapAttribute{
 				Optional:    true,
+				WriteOnly:   true,
 				ElementType: types.StringType,
 				Validators:  []validator.Map{headersValidator{}},
-				Description: "Extra HTTP headers Authing adds to the request it sends to the webhook (`requestHeaders`).",
+				Description: "Extra HTTP headers Authing adds to the request it sends to the webhook (`requestHeaders`). Write-only: it accepts ephemeral values, " +
+					"such as a token from an ephemeral resource or an `ephemeral = true` variable, and is never stored.",
 			},
 			"request_body": schema.StringAttribute{
-				Optional:    true,
-				CustomType:  jsontypes.NormalizedType{},
-				Validators:  []validator.String{jsonObjectValidator{}},
-				Description: "JSON object Authing sends as the webhook's body (`requestBody`), usually built with `jsonencode()`. Unset, Authing sends its own test event.",
+				Optional:   true,
+				WriteOnly:  true,
+				CustomType: jsontypes.NormalizedType{},
+				Validators: []validator.String{jsonObjectValidator{}},
+				Description: "JSON object Authing sends as the webhook's body (`requestBody`), usually built with `jsonencode()`. Unset, Authing sends its own test event. " +
+					"Write-only: it accepts ephemeral values and is never stored.",
 			},
 			"expect": schema.MapAttribute{
 				Optional:    true,
@@ -88,8 +92,6 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 	}
 	timeout, diags := m.Timeouts.Invoke(ctx, defaultTriggerTimeout)
 	resp.Diagnostics.Append(diags...)
-	in, diags := triggerInput(ctx, m.WebhookID, m.RequestHeaders, m.RequestBody)
-	resp.Diagnostics.Append(diags...)
 	expect := map[string]string{}
 	if !m.Expect.IsNull() {
 		resp.Diagnostics.Append(m.Expect.ElementsAs(ctx, &expect, false)...)
@@ -97,17 +99,12 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := a.data.Client()
+	in, inDiags := triggerInput(ctx, m.WebhookID, m.RequestHeaders, m.RequestBody)
+	result, diags := fire(ctx, a.data, timeout, in, inDiags, triggerOutcome, func() {
+		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Triggering Authing webhook %s", in.WebhookID)})
+	})
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Triggering Authing webhook %s", in.WebhookID)})
-	result, err := client.TriggerWebhook(ctx, in)
-	if err != nil {
-		resp.Diagnostics.AddError("Could not trigger webhook", errorDetail(err, triggerOutcome))
 		return
 	}
 	summary := summarize(result.Response, in.RequestHeaders)

@@ -3,10 +3,13 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -69,17 +72,47 @@ func TestActionSchema(t *testing.T) {
 	if !ok {
 		t.Fatalf("no action %s in %v", actionType, p.schema.ActionSchemas)
 	}
-	got := map[string]bool{}
+	type flags struct{ required, writeOnly bool }
+	got := map[string]flags{}
 	for _, attr := range s.Schema.Block.Attributes {
-		got[attr.Name] = attr.Required
+		got[attr.Name] = flags{attr.Required, attr.WriteOnly}
 	}
-	want := map[string]bool{"webhook_id": true, "request_headers": false, "request_body": false, "expect": false}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("attributes (name: required) %v, want %v", got, want)
+	// request_headers and request_body are write-only, so that they take ephemeral values.
+	want := map[string]flags{"webhook_id": {true, false}, "request_headers": {false, true}, "request_body": {false, true}, "expect": {false, false}}
+	if !maps.Equal(got, want) {
+		t.Fatalf("attributes (required, write-only) %v, want %v", got, want)
 	}
 	if len(s.Schema.Block.BlockTypes) != 1 || s.Schema.Block.BlockTypes[0].TypeName != "timeouts" {
 		t.Fatalf("want a timeouts block, got %v", s.Schema.Block.BlockTypes)
 	}
+}
+
+// NewServer drops the framework's refusal of configured write-only action values, which
+// Terraform 1.14+ sends. This test fails once the framework stops refusing them: then
+// NewServer's wrapper can go.
+func TestFrameworkStillRefusesWriteOnlyActionValues(t *testing.T) {
+	a := newActionEnv(t)
+	raw, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, ok := raw.(tfprotov6.ProviderServerWithActions) //nolint:staticcheck // Actions are not in tfprotov6.ProviderServer yet.
+	if !ok {
+		t.Fatal("the framework's server does not serve actions")
+	}
+	cfg := a.config(map[string]tftypes.Value{"webhook_id": str("x"), "request_headers": strMap(map[string]string{"Authorization": "Bearer t"})})
+	framework, err := server.ValidateActionConfig(t.Context(), &tfprotov6.ValidateActionConfigRequest{ActionType: actionType, Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(framework.Diagnostics, isWriteOnlyRefusal) {
+		t.Fatal("the framework now accepts write-only action values: remove the wrapper in NewServer")
+	}
+	ours, err := a.server.ValidateActionConfig(t.Context(), &tfprotov6.ValidateActionConfigRequest{ActionType: actionType, Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireNoErrors(t, ours.Diagnostics)
 }
 
 func TestActionValidateAndPlan(t *testing.T) {
@@ -245,11 +278,63 @@ resource "terraform_data" "deploy" {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(actionsMinimum)},
 		Steps: []resource.TestStep{
 			{Config: cfg("v1"), ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(1)}},
 			{Config: cfg("v2"), ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(2)}},
 			{Config: cfg("v2"), ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(2)}},
 		},
+	})
+}
+
+// An ephemeral value (here an ephemeral variable) can reach the webhook through the
+// action's write-only request_headers, and is stored nowhere.
+func TestAccWebhookTriggerAction_ephemeralHeader(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("smoke", 1)[0]
+	const token = "ephemeral-token-5f1c9e"
+	cfg := env.config(fmt.Sprintf(`
+variable "token" {
+  type      = string
+  ephemeral = true
+  default   = %q
+}
+
+action "authing_webhook_trigger" "smoke" {
+  config {
+    webhook_id      = %q
+    request_headers = { authorization = "Bearer ${var.token}" }
+    request_body    = jsonencode({ eventName = "test", data = { from = "action" } })
+  }
+}
+
+resource "terraform_data" "deploy" {
+  input = "v1"
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.authing_webhook_trigger.smoke]
+    }
+  }
+}
+`, token, id))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(actionsMinimum)},
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.expectDeliveries(1),
+				stateFunc(func() error {
+					got := env.emu.Received()
+					if len(got) != 1 || got[0].Headers.Get("Authorization") != "Bearer "+token {
+						return fmt.Errorf("the delivery did not carry the ephemeral header")
+					}
+					return nil
+				}),
+				expectNotInState("terraform_data.deploy", token),
+			},
+		}},
 	})
 }

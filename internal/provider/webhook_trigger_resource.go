@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
@@ -16,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
 var (
@@ -42,7 +41,14 @@ type webhookTriggerModel struct {
 	Triggers       types.Map            `tfsdk:"triggers"`
 	Response       types.String         `tfsdk:"response"`
 	TriggeredAt    types.String         `tfsdk:"triggered_at"`
+	OnDestroy      types.Object         `tfsdk:"on_destroy"`
 	Timeouts       timeouts.Value       `tfsdk:"timeouts"`
+}
+
+// onDestroyModel is on_destroy: what a destroy sends when it fires the webhook.
+type onDestroyModel struct {
+	RequestHeaders types.Map            `tfsdk:"request_headers"`
+	RequestBody    jsontypes.Normalized `tfsdk:"request_body"`
 }
 
 func (r *webhookTriggerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -52,7 +58,7 @@ func (r *webhookTriggerResource) Metadata(_ context.Context, req resource.Metada
 func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Fires a webhook once through Authing's TriggerWebhook call when created, and again whenever an input changes, " +
-			"and stores what the webhook's endpoint answered. Reading never calls the API; destroying only forgets the firing.",
+			"and stores what the webhook's endpoint answered. Reading never calls the API; destroying only forgets the firing, unless `on_destroy` is set.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:      true,
@@ -92,6 +98,27 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Description:   "What the webhook's endpoint answered (`data.response` of the API's answer), as canonical JSON. Decode it with `jsondecode()`.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
+			"on_destroy": schema.SingleNestedAttribute{
+				Optional: true,
+				Description: "When set, destroying this resource fires the webhook once more, with these headers and body: a teardown notice. " +
+					"The destroy half of a replacement fires it too, with the values of the firing being replaced, before the new firing. " +
+					"Changing it is an update in place and fires nothing. A teardown firing that fails fails the destroy and keeps the state; " +
+					"remove `on_destroy` and apply to destroy silently. Works with OpenTofu and every Terraform version; on Terraform 1.14+ the action's `before_destroy` and `after_destroy` events are an alternative.",
+				Attributes: map[string]schema.Attribute{
+					"request_headers": schema.MapAttribute{
+						Optional:    true,
+						ElementType: types.StringType,
+						Validators:  []validator.Map{headersValidator{}},
+						Description: "Extra HTTP headers Authing adds to the teardown request (`requestHeaders`).",
+					},
+					"request_body": schema.StringAttribute{
+						Optional:    true,
+						CustomType:  jsontypes.NormalizedType{},
+						Validators:  []validator.String{jsonObjectValidator{}},
+						Description: "JSON object Authing sends as the teardown request's body (`requestBody`). Unset, Authing sends its own test event.",
+					},
+				},
+			},
 			"triggered_at": schema.StringAttribute{
 				Computed:      true,
 				Description:   "When the webhook was fired, in RFC 3339 format (UTC).",
@@ -99,7 +126,10 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, CreateDescription: "How long one firing may take, throttling retries included (default `2m`). A firing that times out may have reached the webhook and is not retried."}),
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+				Create: true, CreateDescription: "How long one firing may take, throttling retries included (default `2m`). A firing that times out may have reached the webhook and is not retried.",
+				Delete: true, DeleteDescription: "How long the `on_destroy` firing may take (default `2m`).",
+			}),
 		},
 	}
 }
@@ -120,22 +150,13 @@ func (r *webhookTriggerResource) Create(ctx context.Context, req resource.Create
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultTriggerTimeout)
 	resp.Diagnostics.Append(diags...)
-	in, diags := triggerInput(ctx, plan.WebhookID, plan.RequestHeaders, plan.RequestBody)
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.Client()
+	in, inDiags := triggerInput(ctx, plan.WebhookID, plan.RequestHeaders, plan.RequestBody)
+	result, diags := fire(ctx, r.data, timeout, in, inDiags, triggerOutcome, nil)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	tflog.Debug(ctx, "Triggering Authing webhook", map[string]any{"webhook_id": in.WebhookID})
-	result, err := client.TriggerWebhook(ctx, in)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("webhook_id"), "Could not trigger webhook", errorDetail(err, triggerOutcome))
 		return
 	}
 	plan.ID = types.StringValue(newFiringID())
@@ -150,15 +171,32 @@ func (r *webhookTriggerResource) Read(context.Context, resource.ReadRequest, *re
 }
 
 // Update is never called with a change of inputs (every input forces a replacement); it
-// only carries timeouts changes into state.
+// only carries changes of on_destroy and timeouts into state, and fires nothing.
 func (r *webhookTriggerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan webhookTriggerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// Delete forgets the firing; nothing at Authing is undone.
-func (r *webhookTriggerResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+// Delete forgets the firing; nothing at Authing is undone. With on_destroy set, it first
+// fires the webhook once with on_destroy's headers and body, under the same rules as a
+// create; if that fails, the destroy fails and the state is kept.
+func (r *webhookTriggerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state webhookTriggerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || state.OnDestroy.IsNull() || state.OnDestroy.IsUnknown() {
+		return
+	}
+	var teardown onDestroyModel
+	resp.Diagnostics.Append(state.OnDestroy.As(ctx, &teardown, basetypes.ObjectAsOptions{})...)
+	timeout, diags := state.Timeouts.Delete(ctx, defaultTriggerTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	in, inDiags := triggerInput(ctx, state.WebhookID, teardown.RequestHeaders, teardown.RequestBody)
+	_, diags = fire(ctx, r.data, timeout, in, inDiags, teardownOutcome, nil)
+	resp.Diagnostics.Append(diags...)
 }
 
 // ImportState refuses: a firing cannot be imported, only made.
