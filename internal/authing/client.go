@@ -18,8 +18,8 @@ import (
 	"time"
 )
 
-// DefaultMaxResponseBytes caps the size of one answer the client reads.
-const DefaultMaxResponseBytes = 16 << 20
+// defaultMaxResponseBytes caps the size of one answer the client reads.
+const defaultMaxResponseBytes = 16 << 20
 
 // DefaultListConcurrency is how many list pages are fetched at once.
 const DefaultListConcurrency = 8
@@ -43,7 +43,7 @@ type Config struct {
 	CAPEM []byte
 	// ListConcurrency bounds the list pages fetched at once; 0 means DefaultListConcurrency.
 	ListConcurrency int
-	// MaxResponseBytes caps one answer; 0 means DefaultMaxResponseBytes.
+	// MaxResponseBytes caps one answer; 0 means defaultMaxResponseBytes.
 	MaxResponseBytes int64
 	// Retry bounds retries; the zero value means DefaultRetryPolicy.
 	Retry RetryPolicy
@@ -87,7 +87,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.ListConcurrency = DefaultListConcurrency
 	}
 	if cfg.MaxResponseBytes <= 0 {
-		cfg.MaxResponseBytes = DefaultMaxResponseBytes
+		cfg.MaxResponseBytes = defaultMaxResponseBytes
 	}
 	if cfg.Retry.MaxAttempts <= 0 {
 		cfg.Retry = DefaultRetryPolicy
@@ -149,9 +149,6 @@ func newTransport(caPEM []byte) (*http.Transport, error) {
 	t.TLSClientConfig = tlsCfg
 	return t, nil
 }
-
-// Host returns the API base URL the client calls.
-func (c *Client) Host() string { return c.host }
 
 // request is one API call.
 type request struct {

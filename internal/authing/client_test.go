@@ -32,7 +32,7 @@ func TestListWebhooksCostsOneRequestPerPageInOrder(t *testing.T) {
 					t.Fatalf("webhook %d is %s, want %s: order lost", i, got[i].WebhookID, want[i])
 				}
 			}
-			pages := max(1, (total+PageLimit-1)/PageLimit)
+			pages := max(1, (total+pageLimit-1)/pageLimit)
 			st := emu.Stats()
 			if st.Requests["list-webhooks"] != pages || st.TokensIssued != 1 {
 				t.Fatalf("list requests %d, tokens %d; want %d and 1", st.Requests["list-webhooks"], st.TokensIssued, pages)

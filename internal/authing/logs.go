@@ -49,7 +49,7 @@ func (c *Client) GetWebhookLogs(ctx context.Context, webhookID string, limit int
 	if webhookID == "" || limit < 1 || limit > MaxWebhookLogs {
 		return nil, &Error{Operation: op, Err: fmt.Errorf("need a webhook ID and a limit between 1 and %d", MaxWebhookLogs)}
 	}
-	first, err := c.logPage(ctx, webhookID, 1, min(limit, PageLimit))
+	first, err := c.logPage(ctx, webhookID, 1, min(limit, pageLimit))
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (c *Client) GetWebhookLogs(ctx context.Context, webhookID string, limit int
 		later = append(later, n)
 	}
 	err = c.fetchPages(ctx, later, func(ctx context.Context, page int) error {
-		p, err := c.logPage(ctx, webhookID, page, min(served, PageLimit))
+		p, err := c.logPage(ctx, webhookID, page, min(served, pageLimit))
 		mu.Lock()
 		pages[page] = p.List
 		mu.Unlock()

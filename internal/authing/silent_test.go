@@ -38,7 +38,7 @@ func TestListingReturnsEveryWebhookWhateverPageSizeIsServed(t *testing.T) {
 				}
 				size := served
 				if size == 0 {
-					size = PageLimit
+					size = pageLimit
 				}
 				wantCalls := max(1, (w+size-1)/size)
 				if n := emu.Stats().Requests["list-webhooks"]; n != wantCalls {

@@ -12,8 +12,8 @@ import (
 	"sync"
 )
 
-// PageLimit is the API's largest page size for list-webhooks.
-const PageLimit = 50
+// pageLimit is the API's largest page size for list-webhooks.
+const pageLimit = 50
 
 // maxPages bounds a listing (a million webhooks), so that a wrong totalCount cannot make
 // the client allocate or request without end.
@@ -59,7 +59,7 @@ type webhookPage struct {
 // distinct webhooks, or the call fails saying what was expected and what came.
 func (c *Client) ListWebhooks(ctx context.Context) ([]Webhook, error) {
 	const op = "list webhooks"
-	first, err := c.listPage(ctx, 1, PageLimit)
+	first, err := c.listPage(ctx, 1, pageLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -113,14 +113,14 @@ func planPages(op string, total, served int) (pagePlan, error) {
 	switch {
 	case total < 0:
 		return pagePlan{}, listError(op, fmt.Errorf("the API reported a negative totalCount (%d)", total))
-	case total > maxPages*PageLimit:
-		return pagePlan{}, listError(op, fmt.Errorf("the API reports %d items, more than the %d the provider lists", total, maxPages*PageLimit))
+	case total > maxPages*pageLimit:
+		return pagePlan{}, listError(op, fmt.Errorf("the API reports %d items, more than the %d the provider lists", total, maxPages*pageLimit))
 	case total > served && served == 0:
 		return pagePlan{}, listError(op, fmt.Errorf("the API reported %d items (totalCount) but its first page held none", total))
 	case total <= served:
-		return pagePlan{served: served, limit: PageLimit, pages: 1}, nil
+		return pagePlan{served: served, limit: pageLimit, pages: 1}, nil
 	}
-	return pagePlan{served: served, limit: min(served, PageLimit), pages: (total + served - 1) / served}, nil
+	return pagePlan{served: served, limit: min(served, pageLimit), pages: (total + served - 1) / served}, nil
 }
 
 func listError(op string, err error) *Error {

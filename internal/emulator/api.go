@@ -366,8 +366,8 @@ func (s *Server) triggerWebhook(c *call) (any, *apiError) {
 		body = map[string]any{"eventName": "test", "data": map[string]any{"description": "A test event from the Authing emulator"}}
 	}
 	sent := deliveryHeaders(w, c.pool, headers)
-	resp, status, err := s.deliver(w, sent, body)
-	s.logDelivery(w, body, sent, status, resp, err)
+	resp, status, respHeaders, err := s.deliver(w, sent, body)
+	s.logDelivery(w, body, sent, status, respHeaders, resp, err)
 	if err != nil {
 		return nil, &apiError{statusCode: 500, apiCode: 5001, message: "could not call the webhook's URL: " + err.Error()}
 	}
@@ -381,10 +381,10 @@ func (s *Server) triggerWebhook(c *call) (any, *apiError) {
 // authing-webhook@2.0, x-authing-webhook-secret when the webhook has a secret,
 // x-authing-userpool-id, and the trigger's request headers, with the body in the
 // webhook's content type.
-func (s *Server) deliver(w *webhookRecord, headers map[string]string, body map[string]any) (any, int, error) {
+func (s *Server) deliver(w *webhookRecord, headers map[string]string, body map[string]any) (any, int, map[string]string, error) {
 	u, err := url.Parse(w.URL)
 	if err != nil || !isLoopback(u.Hostname()) || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, 0, errors.New("the emulator delivers only to http(s) URLs on loopback addresses")
+		return nil, 0, nil, errors.New("the emulator delivers only to http(s) URLs on loopback addresses")
 	}
 	var payload []byte
 	contentType := w.ContentType
@@ -406,7 +406,7 @@ func (s *Server) deliver(w *webhookRecord, headers map[string]string, body map[s
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(payload))
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	for k, v := range headers {
 		req.Header.Set(k, v)
@@ -420,18 +420,22 @@ func (s *Server) deliver(w *webhookRecord, headers map[string]string, body map[s
 	s.mu.Unlock()
 	resp, err := s.delivery.Do(req)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	defer resp.Body.Close()
+	respHeaders := map[string]string{}
+	for name := range resp.Header {
+		respHeaders[strings.ToLower(name)] = resp.Header.Get(name)
+	}
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return nil, resp.StatusCode, err
+		return nil, resp.StatusCode, respHeaders, err
 	}
 	var parsed json.RawMessage
 	if json.Unmarshal(raw, &parsed) == nil {
-		return parsed, resp.StatusCode, nil
+		return parsed, resp.StatusCode, respHeaders, nil
 	}
-	return string(raw), resp.StatusCode, nil
+	return string(raw), resp.StatusCode, respHeaders, nil
 }
 
 // deliveryHeaders are the headers of a delivery: the trigger's, then Authing's own, which
@@ -452,13 +456,14 @@ func deliveryHeaders(w *webhookRecord, pool string, trigger map[string]string) m
 	return h
 }
 
-func (s *Server) logDelivery(w *webhookRecord, body map[string]any, headers map[string]string, status int, resp any, err error) {
+func (s *Server) logDelivery(w *webhookRecord, body map[string]any, headers map[string]string, status int, respHeaders map[string]string, resp any, err error) {
 	entry := webhookLog{
 		WebhookID:          w.WebhookID,
 		EventName:          "test",
 		RequestBody:        body,
 		RequestHeaders:     headers,
 		ResponseStatusCode: status,
+		ResponseHeaders:    respHeaders,
 		ResponseBody:       resp,
 		Timestamp:          time.Now().UTC().Format(time.RFC3339Nano),
 		Success:            err == nil && status >= 200 && status < 300,

@@ -47,7 +47,7 @@ type Fault struct {
 	Size int64
 	// Skip lets this many matching requests through before the fault starts.
 	Skip int
-	// Times is how many requests the fault hits; 0 means every one until ClearFaults.
+	// Times is how many requests the fault hits; 0 means every one.
 	Times int
 	// Rate, between 0 and 1 exclusive, hits that fraction of requests at random.
 	Rate float64
@@ -68,13 +68,6 @@ func (s *Server) InjectFault(route string, f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults[route] = append(s.faults[route], &faultState{Fault: f, skip: f.Skip, remaining: f.Times})
-}
-
-// ClearFaults removes every injected fault.
-func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = map[string][]*faultState{}
 }
 
 // takeFault returns the fault that hits this request of route in the given phase, if any.

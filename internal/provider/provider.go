@@ -3,6 +3,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 
@@ -91,7 +92,7 @@ func (p *AuthingProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"list_concurrency": schema.Int64Attribute{
 				Optional:    true,
 				Validators:  []validator.Int64{int64validator.Between(1, 32)},
-				Description: "How many pages of 50 webhooks are fetched at once when listing, after the first page (1 to 32, default 8). The provider slows all requests down together when the API throttles.",
+				Description: fmt.Sprintf("How many list pages are fetched at once when listing, after the first page (1 to 32, default %d). The provider slows all requests down together when the API throttles.", authing.DefaultListConcurrency),
 			},
 		},
 	}

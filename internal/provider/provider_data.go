@@ -74,7 +74,7 @@ func (d *providerData) resolve(cfg providerModel, diags *diag.Diagnostics) {
 	if strings.TrimSpace(caFile) != "" {
 		pem, err := os.ReadFile(caFile)
 		if err != nil {
-			diags.AddAttributeError(path.Root("ca_file"), "Cannot read the CA file", fmt.Sprintf("The CA file set by %s could not be read: %s.", caFrom, err))
+			diags.AddAttributeError(path.Root("ca_file"), "Could not read the CA file", fmt.Sprintf("The CA file set by %s could not be read: %s.", caFrom, err))
 			d.invalid = true
 		}
 		d.cfg.CAPEM = pem

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -37,8 +38,8 @@ func triggerInput(ctx context.Context, webhookID types.String, headers types.Map
 		}
 		in.RequestBody = json.RawMessage(body.ValueString())
 	}
-	if in.WebhookID == "" {
-		diags.AddError("Empty webhook ID", "webhook_id must not be empty.")
+	if strings.TrimSpace(in.WebhookID) == "" {
+		diags.Append(emptyValue(path.Root("webhook_id")))
 	}
 	return in, diags
 }

@@ -55,7 +55,7 @@ func TestAccBadInputIsRefusedEarly(t *testing.T) {
 		{"plain http to a public name", provider(`host = "http://api.authing.cn"`), `only for\s+loopback`},
 		{"list_concurrency of zero", atEmulator(`list_concurrency = 0`), `between 1 and 32`},
 		{"empty ca_file", atEmulator(`ca_file = ""`), `ca_file is empty`},
-		{"missing ca_file", atEmulator(`ca_file = "/nonexistent/ca.pem"`), `Cannot read the CA file`},
+		{"missing ca_file", atEmulator(`ca_file = "/nonexistent/ca.pem"`), `Could not read the CA file`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

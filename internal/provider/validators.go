@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -40,6 +42,11 @@ func (notBlankValidator) Description(context.Context) string {
 	return "must not be empty or only white space"
 }
 
+// emptyValue is the one error for an empty value, at validate, plan or apply time.
+func emptyValue(p path.Path) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(p, "Empty value", fmt.Sprintf("%s must not be empty or only white space.", p))
+}
+
 func (v notBlankValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
 func (notBlankValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
@@ -48,7 +55,7 @@ func (notBlankValidator) ValidateString(_ context.Context, req validator.StringR
 	}
 	v := req.ConfigValue.ValueString()
 	if strings.TrimSpace(v) == "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Empty value", fmt.Sprintf("%s must not be empty or only white space.", req.Path))
+		resp.Diagnostics.Append(emptyValue(req.Path))
 		return
 	}
 	if strings.TrimSpace(v) != v {
