@@ -22,15 +22,8 @@ type webhookDataSource struct {
 }
 
 type webhookDataModel struct {
-	ID          types.String `tfsdk:"id"`
-	WebhookID   types.String `tfsdk:"webhook_id"`
-	Name        types.String `tfsdk:"name"`
-	URL         types.String `tfsdk:"url"`
-	ContentType types.String `tfsdk:"content_type"`
-	Enabled     types.Bool   `tfsdk:"enabled"`
-	Events      types.List   `tfsdk:"events"`
-	CreatedAt   types.String `tfsdk:"created_at"`
-	UpdatedAt   types.String `tfsdk:"updated_at"`
+	webhookElement
+	ID types.String `tfsdk:"id"`
 }
 
 func (d *webhookDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -84,22 +77,7 @@ func (d *webhookDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		resp.Diagnostics.AddError("Could not read webhook", errorDetail(err, noOutcome))
 		return
 	}
-	events, diags := types.ListValueFrom(ctx, types.StringType, nonNil(w.Events))
-	resp.Diagnostics.Append(diags...)
+	m.webhookElement = newWebhookElement(w)
 	m.ID = types.StringValue(w.WebhookID)
-	m.Name = types.StringValue(w.Name)
-	m.URL = types.StringValue(w.URL)
-	m.ContentType = types.StringValue(w.ContentType)
-	m.Enabled = types.BoolValue(w.Enabled)
-	m.Events = events
-	m.CreatedAt = types.StringValue(w.CreatedAt)
-	m.UpdatedAt = types.StringValue(w.UpdatedAt)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

@@ -48,19 +48,13 @@ type webhookResource struct {
 }
 
 type webhookModel struct {
+	webhookFields
 	ID              types.String `tfsdk:"id"`
-	WebhookID       types.String `tfsdk:"webhook_id"`
-	Name            types.String `tfsdk:"name"`
-	URL             types.String `tfsdk:"url"`
 	Events          types.Set    `tfsdk:"events"`
-	ContentType     types.String `tfsdk:"content_type"`
-	Enabled         types.Bool   `tfsdk:"enabled"`
 	Secret          types.String `tfsdk:"secret"`
 	SecretWO        types.String `tfsdk:"secret_wo"`
 	SecretWOVersion types.Int64  `tfsdk:"secret_wo_version"`
 	RetryConfig     types.Object `tfsdk:"retry_config"`
-	CreatedAt       types.String `tfsdk:"created_at"`
-	UpdatedAt       types.String `tfsdk:"updated_at"`
 }
 
 // retryConfigModel is retry_config, the API's retryConfig.
@@ -244,19 +238,9 @@ func (m *webhookModel) fillRetryConfig(rc *authing.RetryConfig) {
 
 // fill copies what the API returned into the model.
 func (m *webhookModel) fill(w authing.Webhook) {
+	m.webhookFields = newWebhookFields(w)
 	m.ID = types.StringValue(w.WebhookID)
-	m.WebhookID = types.StringValue(w.WebhookID)
-	m.Name = types.StringValue(w.Name)
-	m.URL = types.StringValue(w.URL)
-	events := make([]attr.Value, 0, len(w.Events))
-	for _, e := range w.Events {
-		events = append(events, types.StringValue(e))
-	}
-	m.Events = types.SetValueMust(types.StringType, events)
-	m.ContentType = types.StringValue(w.ContentType)
-	m.Enabled = types.BoolValue(w.Enabled)
-	m.CreatedAt = types.StringValue(w.CreatedAt)
-	m.UpdatedAt = types.StringValue(w.UpdatedAt)
+	m.Events = types.SetValueMust(types.StringType, eventValues(w))
 	m.fillRetryConfig(w.RetryConfig)
 	// A write-only value is never kept.
 	m.SecretWO = types.StringNull()

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -125,7 +124,7 @@ func (d *webhooksDataSource) Read(ctx context.Context, req datasource.ReadReques
 		if !filter.keep(w) {
 			continue
 		}
-		obj, diags := webhookObject(w)
+		obj, diags := types.ObjectValueFrom(ctx, webhookObjectType.AttrTypes, newWebhookElement(w))
 		resp.Diagnostics.Append(diags...)
 		ids = append(ids, types.StringValue(w.WebhookID))
 		objects = append(objects, obj)
@@ -134,23 +133,6 @@ func (d *webhooksDataSource) Read(ctx context.Context, req datasource.ReadReques
 	m.IDs = types.ListValueMust(types.StringType, ids)
 	m.Webhooks = types.ListValueMust(webhookObjectType, objects)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-func webhookObject(w authing.Webhook) (attr.Value, diag.Diagnostics) {
-	events := make([]attr.Value, 0, len(w.Events))
-	for _, e := range w.Events {
-		events = append(events, types.StringValue(e))
-	}
-	return types.ObjectValue(webhookObjectType.AttrTypes, map[string]attr.Value{
-		"webhook_id":   types.StringValue(w.WebhookID),
-		"name":         types.StringValue(w.Name),
-		"url":          types.StringValue(w.URL),
-		"content_type": types.StringValue(w.ContentType),
-		"enabled":      types.BoolValue(w.Enabled),
-		"events":       types.ListValueMust(types.StringType, events),
-		"created_at":   types.StringValue(w.CreatedAt),
-		"updated_at":   types.StringValue(w.UpdatedAt),
-	})
 }
 
 // webhookFilter applies the data source's optional filters.
