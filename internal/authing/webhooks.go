@@ -128,7 +128,8 @@ func listError(op string, err error) *Error {
 }
 
 // fetchPages calls fetch for each page number, at most Config.ListConcurrency at a time,
-// and stops at the first error.
+// and stops at the first error. It is what errgroup with SetLimit would do; the client
+// imports the standard library only (DESIGN.md), and these lines are all it takes.
 func (c *Client) fetchPages(ctx context.Context, pages []int, fetch func(context.Context, int) error) error {
 	if len(pages) == 0 {
 		return nil

@@ -78,7 +78,7 @@ func (p *AuthingProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"host": schema.StringAttribute{
 				Optional:    true,
-				Validators:  []validator.String{hostValidator{}},
+				Validators:  []validator.String{hostValidator},
 				Description: "Base URL of the Authing API: `" + authing.DefaultHost + "` (the default), or a private deployment's `https://` URL with no path. Plain `http://` is accepted only for loopback addresses, such as the local emulator. Defaults to the `" + EnvHost + "` environment variable.",
 			},
 			"tenant_id": schema.StringAttribute{

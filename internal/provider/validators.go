@@ -17,29 +17,53 @@ import (
 	"github.com/authing/terraform-provider-authing/internal/authing"
 )
 
-// hostValidator checks the provider's host as soon as it is known.
-type hostValidator struct{}
-
-func (hostValidator) Description(context.Context) string {
-	return "must be an absolute https URL, or an http URL to a loopback address, with no path"
+// stringCheck is the one shape of this provider's string validators: a description for
+// the docs and a check of a known value. Null and unknown values pass: Required catches
+// the one, and the firing path checks again once the other is known.
+type stringCheck struct {
+	description string
+	check       func(p path.Path, v string) diag.Diagnostics
 }
 
-func (v hostValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (c stringCheck) Description(context.Context) string { return c.description }
 
-func (hostValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (c stringCheck) MarkdownDescription(ctx context.Context) string { return c.Description(ctx) }
+
+func (c stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := authing.ParseHost(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Authing host", err.Error()+".")
-	}
+	resp.Diagnostics.Append(c.check(req.Path, req.ConfigValue.ValueString())...)
 }
 
-// notBlankValidator rejects empty and white-space-only strings.
-type notBlankValidator struct{}
+// invalid is a one-error result of a check.
+func invalid(p path.Path, summary, detail string) diag.Diagnostics {
+	return diag.Diagnostics{diag.NewAttributeErrorDiagnostic(p, summary, detail)}
+}
 
-func (notBlankValidator) Description(context.Context) string {
-	return "must not be empty or only white space"
+// hostValidator checks the provider's host as soon as it is known.
+var hostValidator = stringCheck{
+	description: "must be an absolute https URL, or an http URL to a loopback address, with no path",
+	check: func(p path.Path, v string) diag.Diagnostics {
+		if _, err := authing.ParseHost(v); err != nil {
+			return invalid(p, "Invalid Authing host", err.Error()+".")
+		}
+		return nil
+	},
+}
+
+// notBlankValidator rejects empty and white-space-only strings, and surrounding white space.
+var notBlankValidator = stringCheck{
+	description: "must not be empty or only white space",
+	check: func(p path.Path, v string) diag.Diagnostics {
+		if strings.TrimSpace(v) == "" {
+			return diag.Diagnostics{emptyValue(p)}
+		}
+		if strings.TrimSpace(v) != v {
+			return invalid(p, "Value with surrounding white space", fmt.Sprintf("%s is %q, which starts or ends with white space; remove it.", p, v))
+		}
+		return nil
+	},
 }
 
 // emptyValue is the one error for an empty value, at validate, plan or apply time.
@@ -47,40 +71,15 @@ func emptyValue(p path.Path) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(p, "Empty value", fmt.Sprintf("%s must not be empty or only white space.", p))
 }
 
-func (v notBlankValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (notBlankValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	v := req.ConfigValue.ValueString()
-	if strings.TrimSpace(v) == "" {
-		resp.Diagnostics.Append(emptyValue(req.Path))
-		return
-	}
-	if strings.TrimSpace(v) != v {
-		resp.Diagnostics.AddAttributeError(req.Path, "Value with surrounding white space", fmt.Sprintf("%s is %q, which starts or ends with white space; remove it.", req.Path, v))
-	}
-}
-
 // jsonObjectValidator requires a JSON document whose top level is an object.
-type jsonObjectValidator struct{}
-
-func (jsonObjectValidator) Description(context.Context) string {
-	return "must be a JSON object, such as jsonencode({ eventName = \"test\" })"
-}
-
-func (v jsonObjectValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (jsonObjectValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := checkJSONObject(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid request body", fmt.Sprintf("%s %s.", req.Path, err))
-	}
+var jsonObjectValidator = stringCheck{
+	description: "must be a JSON object, such as jsonencode({ eventName = \"test\" })",
+	check: func(p path.Path, v string) diag.Diagnostics {
+		if err := checkJSONObject(v); err != nil {
+			return invalid(p, "Invalid request body", fmt.Sprintf("%s %s.", p, err))
+		}
+		return nil
+	},
 }
 
 // checkJSONObject explains why s is not a JSON object, or returns nil.
@@ -160,68 +159,40 @@ func checkHeaderValue(name, value string) error {
 }
 
 // regexValidator requires a string that compiles as a Go regular expression.
-type regexValidator struct{}
-
-func (regexValidator) Description(context.Context) string {
-	return "must be a valid regular expression (RE2 syntax)"
-}
-
-func (v regexValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (regexValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression", fmt.Sprintf("%s does not compile: %s.", req.Path, err))
-	}
+var regexValidator = stringCheck{
+	description: "must be a valid regular expression (RE2 syntax)",
+	check: func(p path.Path, v string) diag.Diagnostics {
+		if _, err := regexp.Compile(v); err != nil {
+			return invalid(p, "Invalid regular expression", fmt.Sprintf("%s does not compile: %s.", p, err))
+		}
+		return nil
+	},
 }
 
 // webhookURLValidator requires an absolute http or https URL.
-type webhookURLValidator struct{}
-
-func (webhookURLValidator) Description(context.Context) string {
-	return "must be an absolute http:// or https:// URL"
-}
-
-func (v webhookURLValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (webhookURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	raw := req.ConfigValue.ValueString()
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid webhook URL", fmt.Sprintf("%q is not an absolute http:// or https:// URL; Authing calls this URL when an event happens.", raw))
-	}
+var webhookURLValidator = stringCheck{
+	description: "must be an absolute http:// or https:// URL",
+	check: func(p path.Path, v string) diag.Diagnostics {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return invalid(p, "Invalid webhook URL", fmt.Sprintf("%q is not an absolute http:// or https:// URL; Authing calls this URL when an event happens.", v))
+		}
+		return nil
+	},
 }
 
 // eventNameValidator checks the shape of an event name as soon as it is known, and
 // suggests the documented name for near misses such as "user.created".
-type eventNameValidator struct{}
-
-func (eventNameValidator) Description(context.Context) string {
-	return "must be a webhook event name such as user:created (words joined by colons)"
-}
-
-func (v eventNameValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (eventNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	name := req.ConfigValue.ValueString()
-	if eventNameSyntax.MatchString(name) {
-		return
-	}
-	msg := fmt.Sprintf("%q is not a webhook event name: event names are lower-case words joined by colons, never dots", name)
-	if s := suggestEvent(name, documentedEvents); s != "" {
-		msg += fmt.Sprintf("; did you mean %q?", s)
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid webhook event", msg+".")
+var eventNameValidator = stringCheck{
+	description: "must be a webhook event name such as user:created (words joined by colons)",
+	check: func(p path.Path, name string) diag.Diagnostics {
+		if eventNameSyntax.MatchString(name) {
+			return nil
+		}
+		msg := fmt.Sprintf("%q is not a webhook event name: event names are lower-case words joined by colons, never dots", name)
+		if s := suggestEvent(name, documentedEvents); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		return invalid(p, "Invalid webhook event", msg+".")
+	},
 }

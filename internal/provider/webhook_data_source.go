@@ -38,7 +38,7 @@ func (d *webhookDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		Description: "One webhook of the user pool, by its ID. The signing secret is not exposed.",
 		Attributes: map[string]schema.Attribute{
 			"webhook_id": schema.StringAttribute{
-				Required: true, Validators: []validator.String{notBlankValidator{}},
+				Required: true, Validators: []validator.String{notBlankValidator},
 				Description: "The webhook ID (`webhookId` in the API).",
 			},
 			"id":           computed("The webhook ID."),

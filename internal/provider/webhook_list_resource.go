@@ -40,7 +40,7 @@ func (l *webhookListResource) ListResourceConfigSchema(_ context.Context, _ list
 			"Each result has the webhook's identity and, with `include_resource = true`, the webhook itself (never its secret).",
 		Attributes: map[string]schema.Attribute{
 			"name":       schema.StringAttribute{Optional: true, Description: "Keep only webhooks with exactly this name."},
-			"name_regex": schema.StringAttribute{Optional: true, Validators: []validator.String{regexValidator{}}, Description: "Keep only webhooks whose name matches this regular expression (RE2, unanchored)."},
+			"name_regex": schema.StringAttribute{Optional: true, Validators: []validator.String{regexValidator}, Description: "Keep only webhooks whose name matches this regular expression (RE2, unanchored)."},
 			"enabled":    schema.BoolAttribute{Optional: true, Description: "Keep only enabled (`true`) or disabled (`false`) webhooks."},
 			"event":      schema.StringAttribute{Optional: true, Description: "Keep only webhooks subscribed to this event name, such as `user:created`."},
 		},

@@ -56,7 +56,7 @@ func (d *webhookLogsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"The webhook's secret, which Authing sends in the `x-authing-webhook-secret` header, is never exposed.",
 		Attributes: map[string]schema.Attribute{
 			"webhook_id": schema.StringAttribute{
-				Required: true, Validators: []validator.String{notBlankValidator{}},
+				Required: true, Validators: []validator.String{notBlankValidator},
 				Description: "The webhook ID (`webhookId` in the API).",
 			},
 			"limit": schema.Int64Attribute{

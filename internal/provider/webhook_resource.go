@@ -81,16 +81,16 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"id":         schema.StringAttribute{Computed: true, PlanModifiers: keep, Description: "The webhook ID, as `webhook_id`."},
 			"webhook_id": schema.StringAttribute{Computed: true, PlanModifiers: keep, Description: "The webhook ID (`webhookId` in the API)."},
 			"name": schema.StringAttribute{
-				Required: true, Validators: []validator.String{notBlankValidator{}},
+				Required: true, Validators: []validator.String{notBlankValidator},
 				Description: "Name of the webhook.",
 			},
 			"url": schema.StringAttribute{
-				Required: true, Validators: []validator.String{webhookURLValidator{}},
+				Required: true, Validators: []validator.String{webhookURLValidator},
 				Description: "URL Authing calls when an event happens.",
 			},
 			"events": schema.SetAttribute{
 				Required: true, ElementType: types.StringType,
-				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(eventNameValidator{})},
+				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(eventNameValidator)},
 				Description: "Event names that call the webhook, such as `user:created` or `login`. Checked at plan time against the server's list of events " +
 					"(the `authing_webhook_events` data source), or the documented list when the API cannot be reached; a near miss such as `user.created` gets a suggestion.",
 			},

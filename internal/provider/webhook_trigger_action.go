@@ -47,7 +47,7 @@ func (a *webhookTriggerAction) Schema(ctx context.Context, _ action.SchemaReques
 		Attributes: map[string]schema.Attribute{
 			"webhook_id": schema.StringAttribute{
 				Required:    true,
-				Validators:  []validator.String{notBlankValidator{}},
+				Validators:  []validator.String{notBlankValidator},
 				Description: "ID of the webhook to fire (`webhookId` in the API).",
 			},
 			"request_headers": schema.MapAttribute{
@@ -62,7 +62,7 @@ func (a *webhookTriggerAction) Schema(ctx context.Context, _ action.SchemaReques
 				Optional:   true,
 				WriteOnly:  true,
 				CustomType: jsontypes.NormalizedType{},
-				Validators: []validator.String{jsonObjectValidator{}},
+				Validators: []validator.String{jsonObjectValidator},
 				Description: "JSON object Authing sends as the webhook's body (`requestBody`), usually built with `jsonencode()`. Unset, Authing sends its own test event. " +
 					"Write-only: it accepts ephemeral values and is never stored.",
 			},

@@ -67,7 +67,7 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			},
 			"webhook_id": schema.StringAttribute{
 				Required:      true,
-				Validators:    []validator.String{notBlankValidator{}},
+				Validators:    []validator.String{notBlankValidator},
 				Description:   "ID of the webhook to fire (`webhookId` in the API). Changing it fires again.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
@@ -82,7 +82,7 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional:   true,
 				Computed:   true,
 				CustomType: jsontypes.NormalizedType{},
-				Validators: []validator.String{jsonObjectValidator{}},
+				Validators: []validator.String{jsonObjectValidator},
 				Description: "JSON object Authing sends as the webhook's body (`requestBody`), usually built with `jsonencode()`. " +
 					"Only a change of meaning fires again: re-formatting or re-ordering keys does not. Unset, Authing sends its own test event.",
 				PlanModifiers: []planmodifier.String{semanticJSONRequiresReplace{}},
@@ -114,7 +114,7 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 					"request_body": schema.StringAttribute{
 						Optional:    true,
 						CustomType:  jsontypes.NormalizedType{},
-						Validators:  []validator.String{jsonObjectValidator{}},
+						Validators:  []validator.String{jsonObjectValidator},
 						Description: "JSON object Authing sends as the teardown request's body (`requestBody`). Unset, Authing sends its own test event.",
 					},
 				},

@@ -66,7 +66,7 @@ func (d *webhooksDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			},
 			"name_regex": schema.StringAttribute{
 				Optional:    true,
-				Validators:  []validator.String{regexValidator{}},
+				Validators:  []validator.String{regexValidator},
 				Description: "Keep only webhooks whose name matches this regular expression (RE2 syntax, unanchored: use `^...$` for a whole-name match).",
 			},
 			"enabled": schema.BoolAttribute{
