@@ -8,46 +8,24 @@ cd "$root"
 
 cli=$(scripts/tool.sh terraform)
 
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 work=$(mktemp -d)
-emulator_pid=
 cleanup() {
-	[ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null
+	stop_emulator
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
-echo "==> Building the provider and the emulator"
+echo "==> Building the provider"
 mkdir -p "$work/plugins"
 go build -o "$work/plugins/terraform-provider-authing" .
-go build -o "$work/authing-emulator" ./cmd/authing-emulator
-
-# The emulator accepts this throwaway key only; it never leaves this machine.
-export AUTHING_ACCESS_KEY_ID=emulator-user-pool
-AUTHING_ACCESS_KEY_SECRET=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
-export AUTHING_ACCESS_KEY_SECRET
 
 echo "==> Starting the emulator with one sample webhook"
-"$work/authing-emulator" -seed 1 -url-file "$work/url" &
-emulator_pid=$!
-for _ in $(seq 1 100); do
-	[ -s "$work/url" ] && break
-	kill -0 "$emulator_pid" 2>/dev/null || { echo "demo: the emulator exited" >&2; exit 1; }
-	sleep 0.1
-done
-[ -s "$work/url" ] || { echo "demo: the emulator did not start within 10s" >&2; exit 1; }
-AUTHING_HOST=$(cat "$work/url")
-export AUTHING_HOST
+start_emulator "$work" -seed 1
 
 # Use the provider just built instead of a registry download.
-cat >"$work/cli.tfrc" <<CFG
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/authing/authing" = "$work/plugins"
-    "registry.opentofu.org/authing/authing" = "$work/plugins"
-  }
-  direct {}
-}
-CFG
+write_cli_config "$work/cli.tfrc" "$work/plugins"
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc"
 export TF_IN_AUTOMATION=1
 # apply runs one example in a folder of its own and prints its stored response.

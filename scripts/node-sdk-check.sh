@@ -20,28 +20,15 @@ if [ ! -f "$sdk/node_modules/authing-node-sdk/package.json" ]; then
 	npm install --prefix "$sdk" --no-audit --no-fund --loglevel=error "authing-node-sdk@$version" >&2
 fi
 
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 work=$(mktemp -d)
-emulator_pid=
 cleanup() {
-	[ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null || true
+	stop_emulator
 	rm -rf "$work"
 }
 trap cleanup EXIT
-
-export AUTHING_ACCESS_KEY_ID=node-sdk-pool
-AUTHING_ACCESS_KEY_SECRET=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
-export AUTHING_ACCESS_KEY_SECRET
-go build -o "$work/authing-emulator" ./cmd/authing-emulator
-"$work/authing-emulator" -seed 12 -url-file "$work/url" >"$work/emulator.log" 2>&1 &
-emulator_pid=$!
-for _ in $(seq 1 100); do
-	[ -s "$work/url" ] && break
-	kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; exit 1; }
-	sleep 0.1
-done
-[ -s "$work/url" ] || { echo "node-sdk-check: the emulator did not start" >&2; exit 1; }
-AUTHING_HOST=$(cat "$work/url")
-export AUTHING_HOST
+start_emulator "$work" -seed 12
 start=$SECONDS
 NODE_PATH="$sdk/node_modules" node tools/nodesdk/check.js
 echo "node-sdk-check: took $((SECONDS - start))s with authing-node-sdk $version and $(node --version)"

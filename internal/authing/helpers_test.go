@@ -21,11 +21,8 @@ func startEmulator(t testing.TB, opts emulator.Options) *emulator.Server {
 	if opts.Keys == nil {
 		opts.Keys = []emulator.AccessKey{{ID: testKeyID, Secret: testSecret}}
 	}
-	srv, err := emulator.New(opts)
+	srv, err := emulator.Start(opts)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(""); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })

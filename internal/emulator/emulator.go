@@ -144,6 +144,19 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
+// Start returns a Server serving on a free loopback port: New, then Start(""). It is the
+// one way tests, benchmarks and tools start an emulator.
+func Start(opts Options) (*Server, error) {
+	s, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Start(""); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // Start listens on addr (a loopback address; "" means 127.0.0.1 on a free port) and
 // serves in the background.
 func (s *Server) Start(addr string) error {

@@ -20,11 +20,8 @@ const (
 func start(t *testing.T, opts Options) *Server {
 	t.Helper()
 	opts.Keys = []AccessKey{{ID: keyID, Secret: secret}}
-	s, err := New(opts)
+	s, err := Start(opts)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(""); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/authing/terraform-provider-authing/internal/devcli"
 )
 
 // These tests run the real provider binary under the Terraform CLI, as users do: logs at
@@ -74,28 +76,16 @@ func newWorkspace(t *testing.T, config string, env ...string) *workspace {
 	}
 	plugins := providerBinary(t)
 	dir := t.TempDir()
-	rc := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/authing/authing" = %q
-    "registry.opentofu.org/authing/authing" = %q
-  }
-  direct {}
-}
-`, plugins, plugins)
-	if err := os.WriteFile(filepath.Join(dir, "cli.tfrc"), []byte(rc), 0o600); err != nil {
+	rc, err := devcli.Write(dir, plugins)
+	if err != nil {
 		t.Fatal(err)
 	}
-	config = `terraform {
-  required_providers {
-    authing = { source = "authing/authing" }
-  }
-}
-` + config
+	config = devcli.RequiredProviders + config
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	base := []string{
-		"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TF_CLI_CONFIG_FILE=" + filepath.Join(dir, "cli.tfrc"),
+		"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TF_CLI_CONFIG_FILE=" + rc,
 		"TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
 	}
 	return &workspace{t: t, cli: cli, dir: dir, env: append(base, env...)}

@@ -43,11 +43,8 @@ func newTestEnv(t *testing.T, opts ...emulator.Options) *testEnv {
 		o = opts[0]
 	}
 	o.Keys = []emulator.AccessKey{{ID: testKeyID, Secret: testSecret}}
-	emu, err := emulator.New(o)
+	emu, err := emulator.Start(o)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := emu.Start(""); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = emu.Close() })

@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authing/terraform-provider-authing/internal/devcli"
 	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
 
@@ -49,9 +50,8 @@ func main() {
 	build(root, ".", filepath.Join(work, "authing-plugin"))
 	build(root, "./tools/applybench/baseline", filepath.Join(work, "baseline-plugin"))
 
-	emu, err := emulator.New(emulator.Options{Keys: []emulator.AccessKey{{ID: keyID, Secret: secret}}})
+	emu, err := emulator.Start(emulator.Options{Keys: []emulator.AccessKey{{ID: keyID, Secret: secret}}})
 	must(err)
-	must(emu.Start(""))
 	defer emu.Close()
 	ids := emu.SeedWebhooks("bench", *count)
 
@@ -104,9 +104,8 @@ func main() {
 
 // memory lists webhooks with the data source and samples the provider's peak RSS.
 func memory(work, cli string, n int) {
-	emu, err := emulator.New(emulator.Options{Keys: []emulator.AccessKey{{ID: keyID, Secret: secret}}, RateLimit: -1})
+	emu, err := emulator.Start(emulator.Options{Keys: []emulator.AccessKey{{ID: keyID, Secret: secret}}, RateLimit: -1})
 	must(err)
-	must(emu.Start(""))
 	defer emu.Close()
 	emu.SeedWebhooks("listed", n)
 	w := newWorkspace(work, cli, "memory", filepath.Join(work, "authing-plugin"),
@@ -175,8 +174,8 @@ func newWorkspace(work, cli, name, plugins, config string, env []string) *worksp
 	must(os.MkdirAll(dir, 0o755))
 	rc := "provider_installation {\n  direct {}\n}\n"
 	if plugins != "" {
-		rc = fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/authing/authing\" = %q\n    \"registry.opentofu.org/authing/authing\" = %q\n  }\n  direct {}\n}\n", plugins, plugins)
-		config = "terraform {\n  required_providers {\n    authing = { source = \"authing/authing\" }\n  }\n}\n\n" + config
+		rc = devcli.Config(plugins)
+		config = devcli.RequiredProviders + "\n" + config
 	}
 	must(os.WriteFile(filepath.Join(dir, "cli.tfrc"), []byte(rc), 0o600))
 	must(os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600))
