@@ -54,7 +54,7 @@ func (d *webhooksDataSource) Metadata(_ context.Context, req datasource.Metadata
 
 func (d *webhooksDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Description: "Lists the webhooks of the user pool, in the API's order, optionally filtered. All pages are read (50 webhooks a request); the filters apply after listing. The signing secret is never exposed.",
+		Description: "Lists the webhooks of the user pool, in the API's order, optionally filtered. All pages are read (up to 50 webhooks a request, as many as the server serves); the filters apply after listing. The signing secret is never exposed.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:    true,
