@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -90,7 +91,8 @@ func TestTokenIsFetchedOnceForConcurrentCallers(t *testing.T) {
 
 func TestRefusedTokenIsReplacedOnce(t *testing.T) {
 	emu := startEmulator(t, emulator.Options{})
-	c := newTestClient(t, emu.URL())
+	log := &recordingLogger{}
+	c := newTestClient(t, emu.URL(), func(c *Config) { c.Logger = log })
 	if _, err := c.ListWebhooks(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -101,6 +103,16 @@ func TestRefusedTokenIsReplacedOnce(t *testing.T) {
 	st := emu.Stats()
 	if st.TokensIssued != 2 || st.Requests["list-webhooks"] != 3 {
 		t.Fatalf("tokens %d, list requests %d; want 2 and 3", st.TokensIssued, st.Requests["list-webhooks"])
+	}
+	// The refusal is worth a warning; ordinary requests are debug lines.
+	var warnings int
+	for _, l := range log.lines {
+		if strings.HasPrefix(l, "WARN ") {
+			warnings++
+		}
+	}
+	if warnings != 1 || !slices.ContainsFunc(log.lines, func(l string) bool { return strings.HasPrefix(l, "WARN Authing token refused") }) {
+		t.Fatalf("%d warnings in %q", warnings, log.lines)
 	}
 }
 

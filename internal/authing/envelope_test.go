@@ -18,6 +18,7 @@ func TestDecodeEnvelope(t *testing.T) {
 		{name: "success", body: `{"statusCode":200,"message":"ok","data":{"a":1}}`, want: envelope{StatusCode: 200, Message: "ok", Data: json.RawMessage(`{"a":1}`)}},
 		{name: "business error", body: `{"statusCode":404,"apiCode":2004,"message":"不存在","requestId":"abc"}`, want: envelope{StatusCode: 404, APICode: 2004, Message: "不存在", RequestID: "abc"}},
 		{name: "numbers as strings", body: `{"statusCode":"429","apiCode":"12"}`, want: envelope{StatusCode: 429, APICode: 12}},
+		{name: "number as a padded string", body: `{"statusCode":" 200 "}`, want: envelope{StatusCode: 200}},
 		{name: "leading space", body: "  \n{\"statusCode\":200}", want: envelope{StatusCode: 200}},
 		{name: "html", body: "<html><body>502 Bad Gateway</body></html>", wantErr: `starts with "<html><body>502 Bad Gateway</body></html>"`},
 		{name: "empty", body: "", wantErr: "empty body"},
@@ -39,6 +40,21 @@ func TestDecodeEnvelope(t *testing.T) {
 				t.Fatalf("got %+v, %v; want %+v", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// A snippet is cut at 120 bytes, and never inside a UTF-8 character.
+func TestSnippet(t *testing.T) {
+	for _, tt := range []struct{ body, want string }{
+		{strings.Repeat("a", 120), strings.Repeat("a", 120)},
+		{strings.Repeat("a", 121), strings.Repeat("a", 120)},
+		{strings.Repeat("a", 119) + "é", strings.Repeat("a", 119)},
+		{strings.Repeat("a", 118) + "é", strings.Repeat("a", 118) + "é"},
+		{"  several   words\n", "several words"},
+	} {
+		if got := snippet([]byte(tt.body)); got != tt.want {
+			t.Errorf("snippet(%q) = %q, want %q", tt.body, got, tt.want)
+		}
 	}
 }
 

@@ -85,3 +85,68 @@ func TestClassify(t *testing.T) {
 		})
 	}
 }
+
+// After a 429 without Retry-After, every request waits ThrottleDelay, doubling while the
+// throttling goes on (each hold that ended and met another 429), up to MaxDelay; answers
+// during a hold join it; a success starts again from ThrottleDelay.
+func TestThrottleHoldsDoubleUpToTheCap(t *testing.T) {
+	p := RetryPolicy{ThrottleDelay: 100 * time.Millisecond, MaxDelay: 350 * time.Millisecond}
+	var th throttle
+	endHold := func() { th.mu.Lock(); th.until = time.Time{}; th.mu.Unlock() }
+	for i, want := range []time.Duration{100, 200, 350, 350} {
+		if got := th.onThrottle(p, 0); got != want*time.Millisecond {
+			t.Fatalf("strike %d: hold %v, want %v", i+1, got, want*time.Millisecond)
+		}
+		endHold()
+	}
+	if got := th.onThrottle(p, 2*time.Second); got != p.MaxDelay {
+		t.Fatalf("Retry-After over the cap: hold %v, want %v", got, p.MaxDelay)
+	}
+	if joined := th.onThrottle(p, 0); joined <= 0 || joined > p.MaxDelay {
+		t.Fatalf("an answer during the hold got %v, want the rest of the hold", joined)
+	}
+	th.reset()
+	endHold()
+	if got := th.onThrottle(p, 0); got != p.ThrottleDelay {
+		t.Fatalf("after a success: hold %v, want %v", got, p.ThrottleDelay)
+	}
+}
+
+// wait blocks until the hold ends, and returns at once without a hold or when cancelled.
+func TestThrottleWait(t *testing.T) {
+	var th throttle
+	start := time.Now()
+	if err := th.wait(t.Context()); err != nil || time.Since(start) > 50*time.Millisecond {
+		t.Fatalf("no hold: %v after %v", err, time.Since(start))
+	}
+	th.until = time.Now().Add(80 * time.Millisecond)
+	if err := th.wait(t.Context()); err != nil || time.Since(start) < 80*time.Millisecond {
+		t.Fatalf("a hold of 80ms returned %v after %v", err, time.Since(start))
+	}
+	th.until = time.Now().Add(time.Hour)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := th.wait(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled wait: %v", err)
+	}
+}
+
+// succeeded is statusCode 200 in an envelope that arrived with a 2xx status, nothing else.
+func TestSucceeded(t *testing.T) {
+	for _, tt := range []struct {
+		a    attempt
+		want bool
+	}{
+		{attempt{status: 200, env: envelope{StatusCode: 200}}, true},
+		{attempt{status: 299, env: envelope{StatusCode: 200}}, true},
+		{attempt{status: 300, env: envelope{StatusCode: 200}}, false},
+		{attempt{status: 199, env: envelope{StatusCode: 200}}, false},
+		{attempt{status: 200, env: envelope{StatusCode: 201}}, false},
+		{attempt{status: 200, envErr: errNotEnvelope{}}, false},
+		{attempt{status: 200, env: envelope{StatusCode: 200}, err: io.ErrUnexpectedEOF}, false},
+	} {
+		if got := succeeded(tt.a); got != tt.want {
+			t.Errorf("succeeded(HTTP %d, statusCode %d, envErr %v, err %v) = %v", tt.a.status, tt.a.env.StatusCode, tt.a.envErr, tt.a.err, got)
+		}
+	}
+}

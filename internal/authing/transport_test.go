@@ -135,7 +135,7 @@ func (l *recordingLogger) Debug(_ context.Context, msg string, fields map[string
 	l.record(msg, fields)
 }
 func (l *recordingLogger) Warn(_ context.Context, msg string, fields map[string]any) {
-	l.record(msg, fields)
+	l.record("WARN "+msg, fields)
 }
 
 func TestSecretsStayOutOfLogsAndErrors(t *testing.T) {
