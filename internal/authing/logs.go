@@ -64,6 +64,8 @@ func (c *Client) GetWebhookLogs(ctx context.Context, webhookID string, limit int
 	if oldestFirst {
 		from, to = first.TotalCount-want, first.TotalCount
 	}
+	// The pages holding them; page 1 is already here. (A lower lo would change nothing:
+	// page 1 is never fetched again, and entries outside from..to are skipped below.)
 	lo, hi := from/served+1, (to+served-1)/served
 	pages := map[int][]WebhookLog{1: first.List}
 	var mu sync.Mutex

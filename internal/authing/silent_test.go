@@ -187,7 +187,7 @@ func TestGetWebhookRefusesAnAnswerAboutAnotherWebhook(t *testing.T) {
 // whatever page size it serves.
 func TestWebhookLogsAreTheLatestNewestFirst(t *testing.T) {
 	for _, oldestFirst := range []bool{false, true} {
-		for _, served := range []int{0, 7} {
+		for _, served := range []int{0, 7, 2} {
 			t.Run(fmt.Sprintf("oldest first %v, served %d", oldestFirst, served), func(t *testing.T) {
 				emu := startEmulator(t, emulator.Options{PageSize: served, LogsOldestFirst: oldestFirst, RateLimit: -1})
 				id := emu.SeedWebhooks("w", 1)[0]
@@ -221,6 +221,7 @@ func TestWebhookLogsAreTheLatestNewestFirst(t *testing.T) {
 				// (to learn the order), then those holding entries 10..29.
 				want := (20 + size - 1) / size
 				if oldestFirst {
+					// Page 1, then the pages holding entries 10..29, page 1 counted once.
 					want = 1 + (29/size - 10/size + 1)
 					if 10/size == 0 {
 						want--
@@ -231,5 +232,29 @@ func TestWebhookLogsAreTheLatestNewestFirst(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// The limit is 1 to MaxWebhookLogs; anything else is refused before a request.
+func TestWebhookLogsLimit(t *testing.T) {
+	emu := startEmulator(t, emulator.Options{})
+	id := emu.SeedWebhooks("w", 1)[0]
+	c := newTestClient(t, emu.URL())
+	for _, limit := range []int{1, MaxWebhookLogs} {
+		if _, err := c.GetWebhookLogs(t.Context(), id, limit); err != nil {
+			t.Fatalf("limit %d: %v", limit, err)
+		}
+	}
+	before := emu.Stats().Requests["get-webhook-logs"]
+	for _, limit := range []int{0, MaxWebhookLogs + 1} {
+		if _, err := c.GetWebhookLogs(t.Context(), id, limit); err == nil {
+			t.Fatalf("limit %d was accepted", limit)
+		}
+	}
+	if _, err := c.GetWebhookLogs(t.Context(), "", 5); err == nil {
+		t.Fatal("an empty webhook ID was accepted")
+	}
+	if n := emu.Stats().Requests["get-webhook-logs"] - before; n != 0 {
+		t.Fatalf("refused calls sent %d requests", n)
 	}
 }
