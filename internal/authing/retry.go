@@ -35,6 +35,7 @@ func (p RetryPolicy) backoff(n int, retryAfter time.Duration) time.Duration {
 		return min(retryAfter, p.MaxDelay)
 	}
 	ceiling := p.BaseDelay << min(n-1, 20)
+	// (">=" would do the same: a ceiling equal to MaxDelay is MaxDelay.)
 	if ceiling <= 0 || ceiling > p.MaxDelay {
 		ceiling = p.MaxDelay
 	}
@@ -49,6 +50,7 @@ func parseRetryAfter(h http.Header, now time.Time) time.Duration {
 		return 0
 	}
 	if secs, err := strconv.Atoi(v); err == nil {
+		// Zero seconds is no wait either way ("<=" would be the same).
 		if secs < 0 {
 			return 0
 		}
@@ -64,6 +66,8 @@ func parseRetryAfter(h http.Header, now time.Time) time.Duration {
 // context's deadline, so a caller fails at once with the last real error instead of
 // failing later with a bare "context deadline exceeded".
 func sleep(ctx context.Context, d time.Duration) bool {
+	// A wait that would end exactly at the deadline is as good as lost ("<=" would be the
+	// same but for a nanosecond no test can hit).
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
 		return false
 	}

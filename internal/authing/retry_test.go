@@ -150,3 +150,29 @@ func TestSucceeded(t *testing.T) {
 		}
 	}
 }
+
+// backoff is full jitter over a capped exponential: retry n waits between half and all of
+// min(BaseDelay * 2^(n-1), MaxDelay), and the server's Retry-After, capped, when it gave one.
+func TestBackoffBounds(t *testing.T) {
+	p := RetryPolicy{BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}
+	for n, ceiling := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 4: 800 * time.Millisecond, 5: time.Second, 60: time.Second} {
+		var low, high bool
+		for range 400 {
+			d := p.backoff(n, 0)
+			if d < ceiling/2 || d > ceiling {
+				t.Fatalf("retry %d waited %v, outside [%v, %v]", n, d, ceiling/2, ceiling)
+			}
+			low = low || d < ceiling*3/4
+			high = high || d > ceiling*3/4
+		}
+		if !low || !high {
+			t.Fatalf("retry %d: 400 waits did not spread over [%v, %v]", n, ceiling/2, ceiling)
+		}
+	}
+	if d := p.backoff(3, 300*time.Millisecond); d != 300*time.Millisecond {
+		t.Fatalf("Retry-After of 300ms gave %v", d)
+	}
+	if d := p.backoff(3, 5*time.Second); d != time.Second {
+		t.Fatalf("Retry-After over the cap gave %v", d)
+	}
+}

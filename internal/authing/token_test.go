@@ -70,3 +70,23 @@ func TestUserPoolComesFromTheClaim(t *testing.T) {
 		t.Fatalf("without the claim, want the access key ID; got %q", got)
 	}
 }
+
+// A token is refreshed a fifth of its lifetime (5 minutes at most) before it expires; an
+// answer without a usable expires_in is taken as the documented 7200 seconds.
+func TestNewTokenLifetime(t *testing.T) {
+	sent := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		expiresIn       int
+		expires, margin time.Duration
+	}{
+		{60, time.Minute, 12 * time.Second},
+		{7200, 2 * time.Hour, 5 * time.Minute},
+		{0, 2 * time.Hour, 5 * time.Minute},
+		{-5, 2 * time.Hour, 5 * time.Minute},
+	} {
+		tok := newToken("x.e30.y", tt.expiresIn, sent, "pool")
+		if !tok.expiresAt.Equal(sent.Add(tt.expires)) || !tok.refreshAt.Equal(sent.Add(tt.expires-tt.margin)) || tok.userPoolID != "pool" {
+			t.Errorf("expires_in %d: expires %v, refresh %v, pool %q", tt.expiresIn, tok.expiresAt.Sub(sent), tok.expiresAt.Sub(tok.refreshAt), tok.userPoolID)
+		}
+	}
+}
