@@ -3,6 +3,7 @@ package authing
 import (
 	"bytes"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -114,5 +115,23 @@ func TestManageAnswersAreChecked(t *testing.T) {
 	}
 	if _, err := c.UpdateWebhook(t.Context(), "mine", WebhookInput{Name: &name}); err == nil || !strings.Contains(err.Error(), `webhook "other", not the one updated`) {
 		t.Fatalf("update: %v", err)
+	}
+}
+
+// A trigger sends only the fields it has, and an answer without data.response is stored as
+// JSON null.
+func TestTriggerSendsOnlyWhatItHas(t *testing.T) {
+	var body string
+	host := fakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		body = string(b)
+		_, _ = w.Write([]byte(`{"statusCode":200,"data":{}}`))
+	})
+	res, err := newTestClient(t, host).TriggerWebhook(t.Context(), TriggerInput{WebhookID: "w1", RequestHeaders: map[string]string{}})
+	if err != nil || res.Response != "null" {
+		t.Fatalf("got %q, %v; want null", res.Response, err)
+	}
+	if body != `{"webhookId":"w1"}` {
+		t.Fatalf("sent %s", body)
 	}
 }
