@@ -125,6 +125,7 @@ func TestListResourceWebhooks(t *testing.T) {
 		{"enabled", map[string]tftypes.Value{"enabled": tftypes.NewValue(tftypes.Bool, false)}, 100, func(i int) bool { return i%3 == 0 }},
 		{"event", map[string]tftypes.Value{"event": str("login")}, 100, func(i int) bool { return i%2 == 1 }},
 		{"limit", nil, 5, func(i int) bool { return i < 5 }},
+		{"no limit", nil, 0, func(int) bool { return true }},
 		{"event and limit", map[string]tftypes.Value{"event": str("login")}, 3, func(i int) bool { return i%2 == 1 && i < 6 }},
 	}
 	for _, tt := range tests {
