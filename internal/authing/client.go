@@ -512,6 +512,7 @@ func (t *throttle) wait(ctx context.Context) error {
 	t.mu.Lock()
 	d := time.Until(t.until)
 	t.mu.Unlock()
+	// A hold that ends now is no hold ("d < 0" would wait on a timer of zero: the same).
 	if d <= 0 {
 		return nil
 	}
