@@ -169,6 +169,11 @@ func TestBackoffBounds(t *testing.T) {
 			t.Fatalf("retry %d: 400 waits did not spread over [%v, %v]", n, ceiling/2, ceiling)
 		}
 	}
+	// No base delay (or one that overflowed) waits like the cap, never zero.
+	zero := RetryPolicy{MaxDelay: time.Second}
+	if d := zero.backoff(1, 0); d < 500*time.Millisecond || d > time.Second {
+		t.Fatalf("a zero BaseDelay waited %v", d)
+	}
 	if d := p.backoff(3, 300*time.Millisecond); d != 300*time.Millisecond {
 		t.Fatalf("Retry-After of 300ms gave %v", d)
 	}
