@@ -39,7 +39,8 @@ func (p RetryPolicy) backoff(n int, retryAfter time.Duration) time.Duration {
 	if ceiling <= 0 || ceiling > p.MaxDelay {
 		ceiling = p.MaxDelay
 	}
-	// Half fixed, half random: never zero, and concurrent callers spread out.
+	// Half fixed, half random: never zero, and concurrent callers spread out. (The +1 only
+	// lets the wait reach the ceiling itself; "-1" would stop it two nanoseconds short.)
 	return ceiling/2 + rand.N(ceiling/2+1)
 }
 
