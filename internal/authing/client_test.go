@@ -59,11 +59,17 @@ func TestListWebhooksFailsWhenOnePageFails(t *testing.T) {
 	if _, err := c.ListWebhooks(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	emu.InjectFault("list-webhooks", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2010, Message: "forbidden"})
+	emu.InjectFault("list-webhooks", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2010, Message: "forbidden", Times: 1})
 	_, err := c.ListWebhooks(t.Context())
 	e := asError(t, err)
 	if e.StatusCode != 403 || e.APICode != 2010 || e.RequestID == "" {
 		t.Fatalf("got %+v", e)
+	}
+	// A later page's failure is reported as itself, not as the cancellation it causes.
+	emu.InjectFault("list-webhooks", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2011, Message: "forbidden", Skip: 1})
+	_, err = c.ListWebhooks(t.Context())
+	if e := asError(t, err); e.APICode != 2011 || errors.Is(err, context.Canceled) {
+		t.Fatalf("a later page's failure: %v", err)
 	}
 }
 
