@@ -93,9 +93,10 @@ func TestThrottleHoldsDoubleUpToTheCap(t *testing.T) {
 	p := RetryPolicy{ThrottleDelay: 100 * time.Millisecond, MaxDelay: 350 * time.Millisecond}
 	var th throttle
 	endHold := func() { th.mu.Lock(); th.until = time.Time{}; th.mu.Unlock() }
-	for i, want := range []time.Duration{100, 200, 350, 350} {
-		if got := th.onThrottle(p, 0); got != want*time.Millisecond {
-			t.Fatalf("strike %d: hold %v, want %v", i+1, got, want*time.Millisecond)
+	ms := time.Millisecond
+	for i, want := range []time.Duration{100 * ms, 200 * ms, 350 * ms, 350 * ms} {
+		if got := th.onThrottle(p, 0); got != want {
+			t.Fatalf("strike %d: hold %v, want %v", i+1, got, want)
 		}
 		endHold()
 	}
