@@ -296,6 +296,9 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		resp.Diagnostics.AddWarning("Webhook deleted outside Terraform",
 			"Webhook "+state.ID.ValueString()+" no longer exists at Authing, so it was removed from the state; the next apply creates it again.")
 		resp.State.RemoveResource(ctx)
+		// The framework wants an identity after every read without errors, a removal
+		// included; Terraform before 1.12 keeps none to carry over.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 		return
 	}
 	if err != nil {
