@@ -102,33 +102,6 @@ func expectAtEmulator(env *testEnv, id *string, check func(emulator.Webhook) err
 	})
 }
 
-func TestAccWebhook_deletedOutsideTerraformIsCreatedAgain(t *testing.T) {
-	env := newTestEnv(t)
-	var id string
-	cfg := env.webhookConfig("deploy", `["user:created"]`, "")
-	newID := statecheck.CompareValue(compare.ValuesDiffer())
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(webhook, tfjsonpath.New("id"), captureString(&id)),
-					newID.AddStateValue(webhook, tfjsonpath.New("id")),
-				},
-			},
-			{
-				PreConfig: func() { env.emu.RemoveWebhook(id) },
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(webhook, plancheck.ResourceActionCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(webhook, tfjsonpath.New("id"))},
-			},
-		},
-	})
-}
-
 func TestAccWebhook_eventNames(t *testing.T) {
 	env := newTestEnv(t)
 	tests := []struct {
