@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -67,17 +66,12 @@ func (c *Client) GetWebhookLogs(ctx context.Context, webhookID string, limit int
 	// The pages holding them; page 1 is already here. (A lower lo would change nothing:
 	// page 1 is never fetched again, and entries outside from..to are skipped below.)
 	lo, hi := from/served+1, (to+served-1)/served
-	pages := map[int][]WebhookLog{1: first.List}
-	var mu sync.Mutex
-	var later []int
-	for n := max(lo, 2); n <= hi; n++ {
-		later = append(later, n)
-	}
-	err = c.fetchPages(ctx, later, func(ctx context.Context, page int) error {
+	// Each worker fills its own pages[page], as ListWebhooks does; no lock is needed.
+	pages := make([][]WebhookLog, hi+1)
+	pages[1] = first.List
+	err = c.fetchPages(ctx, pageRange(max(lo, 2), hi), func(ctx context.Context, page int) error {
 		p, err := c.logPage(ctx, webhookID, page, min(served, pageLimit))
-		mu.Lock()
 		pages[page] = p.List
-		mu.Unlock()
 		return err
 	})
 	if err != nil {

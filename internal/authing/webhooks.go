@@ -69,11 +69,7 @@ func (c *Client) ListWebhooks(ctx context.Context) ([]Webhook, error) {
 	}
 	results := make([][]Webhook, plan.pages)
 	results[0] = first.List
-	var later []int
-	for n := 2; n <= plan.pages; n++ {
-		later = append(later, n)
-	}
-	err = c.fetchPages(ctx, later, func(ctx context.Context, page int) error {
+	err = c.fetchPages(ctx, pageRange(2, plan.pages), func(ctx context.Context, page int) error {
 		p, err := c.listPage(ctx, page, plan.limit)
 		results[page-1] = p.List
 		return err
@@ -125,6 +121,15 @@ func planPages(op string, total, served int) (pagePlan, error) {
 
 func listError(op string, err error) *Error {
 	return &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200, Err: err}
+}
+
+// pageRange is the page numbers from..to, inclusive (none when to < from).
+func pageRange(from, to int) []int {
+	var pages []int
+	for n := from; n <= to; n++ {
+		pages = append(pages, n)
+	}
+	return pages
 }
 
 // fetchPages calls fetch for each page number, at most Config.ListConcurrency at a time,
