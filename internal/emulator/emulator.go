@@ -62,7 +62,8 @@ type Options struct {
 	// documentation does not say which order the real API uses.
 	LogsOldestFirst bool
 	// RefuseDeletes makes delete-webhook answer statusCode 200 with data.success false and
-	// delete nothing, as the Node SDK 4.x types allow.
+	// delete nothing, as the Node SDK 4.x types allow. SetRefuseDeletes changes it while
+	// serving.
 	RefuseDeletes bool
 }
 
@@ -245,6 +246,13 @@ func (s *Server) IssuedTokens() []string {
 func (s *Server) SetRouteMissing(verb string, missing bool) {
 	s.mu.Lock()
 	s.missing[verb] = missing
+	s.mu.Unlock()
+}
+
+// SetRefuseDeletes makes delete-webhook refuse (data.success false) or delete again.
+func (s *Server) SetRefuseDeletes(refuse bool) {
+	s.mu.Lock()
+	s.opts.RefuseDeletes = refuse
 	s.mu.Unlock()
 }
 

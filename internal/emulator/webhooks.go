@@ -268,10 +268,11 @@ func (s *Server) deleteWebhook(c *call) (any, *apiError) {
 	}
 	// The Node SDK 4.x types the answer as IsSuccessRespDto; a server that refuses says
 	// success: false under statusCode 200, and deletes nothing.
+	s.mu.Lock()
 	if s.opts.RefuseDeletes {
+		s.mu.Unlock()
 		return map[string]bool{"success": false}, nil
 	}
-	s.mu.Lock()
 	for _, id := range ids {
 		s.removeLocked(id)
 	}
