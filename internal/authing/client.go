@@ -206,7 +206,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			c.throttle.reset()
 			if refused(a.env.Data) {
 				e := c.failure(r, a, n)
-				e.Err = errors.New("Authing answered data.success: false, so it did not do what was asked")
+				e.Err = errors.New("data.success: false in the answer: Authing did not do what was asked")
 				e.Outcome = notFired(r)
 				return e
 			}

@@ -215,7 +215,10 @@ func TestLogsCarryNoSecretHeader(t *testing.T) {
 	entry["requestHeaders"] = map[string]any{
 		"X-Authing-Token": "whsec-doc", "X-AUTHING-WEBHOOK-SECRET": "whsec-doc", "x-echo": testSecret, "x-release": "r1",
 	}
-	entry["responseHeaders"].(map[string]any)["X-Authing-Token"] = "whsec-doc"
+	entry["responseHeaders"] = map[string]any{
+		"Accept": "application/json, text/plain, */*", "user-agent": "authing-webhook@2.0",
+		"x-authing-token": "a", "x-authing-webhook-secret": "a", "X-Authing-Token": "whsec-doc",
+	}
 	host, _ := logServer(t, -1, []map[string]any{entry})
 	logs, err := newTestClient(t, host).GetWebhookLogs(t.Context(), "w", 5)
 	if err != nil || len(logs) != 1 {

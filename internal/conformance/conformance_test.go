@@ -307,14 +307,14 @@ func TestDocumentedExamplesDecodeThroughTheClient(t *testing.T) {
 	rec := &recorder{}
 	c := newClient(t, srv.URL, rec)
 	ctx := t.Context()
-	data := func(path string) map[string]any { return answers[path].(map[string]any)["data"].(map[string]any) }
+	data := func(path string) map[string]any { return object(t, object(t, answers[path])["data"]) }
 	webhookExample := data("/api/v3/get-webhook")
 
 	hooks, err := c.ListWebhooks(ctx)
 	if err != nil || len(hooks) != 1 {
 		t.Fatalf("list-webhooks: %d, %v", len(hooks), err)
 	}
-	expectSame(t, "list-webhooks", hooks[0], data("/api/v3/list-webhooks")["list"].([]any)[0])
+	expectSame(t, "list-webhooks", hooks[0], first(t, data("/api/v3/list-webhooks")["list"]))
 
 	got, err := c.GetWebhook(ctx, exampleID)
 	if err != nil {
@@ -338,7 +338,7 @@ func TestDocumentedExamplesDecodeThroughTheClient(t *testing.T) {
 
 	trigger := requestExample(t, doc, "/api/v3/trigger-webhook")
 	body, _ := json.Marshal(trigger["requestBody"])
-	res, err := c.TriggerWebhook(ctx, authing.TriggerInput{WebhookID: trigger["webhookId"].(string), RequestHeaders: quirks.headersExampleIsABody, RequestBody: body})
+	res, err := c.TriggerWebhook(ctx, authing.TriggerInput{WebhookID: fmt.Sprint(trigger["webhookId"]), RequestHeaders: quirks.headersExampleIsABody, RequestBody: body})
 	if err != nil {
 		t.Fatalf("trigger-webhook: %v", err)
 	}
@@ -348,7 +348,7 @@ func TestDocumentedExamplesDecodeThroughTheClient(t *testing.T) {
 	if err != nil || len(logs) != 1 {
 		t.Fatalf("get-webhook-logs: %d, %v", len(logs), err)
 	}
-	want := data("/api/v3/get-webhook-logs")["list"].([]any)[0].(map[string]any)
+	want := object(t, first(t, data("/api/v3/get-webhook-logs")["list"]))
 	l := logs[0]
 	expectSame(t, "log webhookId, eventName, status, success, error", []any{l.WebhookID, l.EventName, l.ResponseStatusCode, l.Success, l.ErrorMessage},
 		[]any{want["webhookId"], want["eventName"], want["responseStatusCode"], want["success"], want["errorMessage"]})
@@ -361,11 +361,11 @@ func TestDocumentedExamplesDecodeThroughTheClient(t *testing.T) {
 	// Header names come out in lower case, values that are not strings as their JSON; the
 	// secret headers of either map never come out.
 	expectSame(t, "log requestHeaders", l.RequestHeaders, map[string]string{"eventname": "test", "data": `{"description":"A test from authing"}`})
-	delivery := want[quirks.deliveryHeadersUnderResponse].(map[string]any)
+	delivery := object(t, want[quirks.deliveryHeadersUnderResponse])
 	if delivery["x-authing-token"] == nil || delivery["x-authing-webhook-secret"] == nil {
 		t.Fatalf("the example no longer shows the secret headers: %v", delivery)
 	}
-	expectSame(t, "log responseHeaders", l.ResponseHeaders, map[string]string{"accept": delivery["Accept"].(string), "user-agent": delivery["user-agent"].(string)})
+	expectSame(t, "log responseHeaders", l.ResponseHeaders, map[string]string{"accept": fmt.Sprint(delivery["Accept"]), "user-agent": fmt.Sprint(delivery["user-agent"])})
 
 	events, err := c.ListWebhookEvents(ctx)
 	if err != nil || len(events.Events) != 1 || len(events.Categories) != 1 {
@@ -459,3 +459,22 @@ func TestEmulatorAnswersAsTheDocumentSays(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func object(t *testing.T, v any) map[string]any {
+	t.Helper()
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("%v is not an object", v)
+	}
+	return m
+}
+
+// first is the first item of an example list.
+func first(t *testing.T, v any) any {
+	t.Helper()
+	list, ok := v.([]any)
+	if !ok || len(list) == 0 {
+		t.Fatalf("%v is not a list with an item", v)
+	}
+	return list[0]
+}
