@@ -532,20 +532,24 @@ func (s *Server) getWebhookLogs(c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	w, e := s.lookup(id)
-	if e != nil {
-		return nil, e
+	if id == "" {
+		return nil, badRequest("webhookId is required")
+	}
+	// The document: an unknown webhookId gives no error, an empty list.
+	var logs []webhookLog
+	if w, e := s.lookup(id); e == nil {
+		logs = w.logs
 	}
 	list := []webhookLog{}
-	for i := (page - 1) * limit; i < len(w.logs) && i < page*limit; i++ {
+	for i := (page - 1) * limit; i < len(logs) && i < page*limit; i++ {
 		// Newest first, unless the emulator plays a server that serves oldest first.
-		j := len(w.logs) - 1 - i
+		j := len(logs) - 1 - i
 		if s.opts.LogsOldestFirst {
 			j = i
 		}
-		list = append(list, w.logs[j])
+		list = append(list, logs[j])
 	}
-	return map[string]any{"totalCount": len(w.logs), "list": list}, nil
+	return map[string]any{"totalCount": len(logs), "list": list}, nil
 }
 
 func validEvent(name string) bool {

@@ -149,6 +149,9 @@ func TestDeliveriesAndLogsAsDocumented(t *testing.T) {
 	if err := json.Unmarshal(a.Data, &data); err != nil || len(data.List) != 3 {
 		t.Fatalf("logs: %v %s", err, a.Data)
 	}
+	if a := send(t, http.MethodPost, s.URL()+"/api/v3/get-webhook-logs", authed(tok), `{"webhookId":"6229ffa000000000cade3e3d"}`); a.StatusCode != 200 || string(a.Data) != `{"list":[],"totalCount":0}` {
+		t.Fatalf("logs of an unknown webhook, documented as an empty list: %+v %s", a, a.Data)
+	}
 	documented := regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0800$`)
 	for i, l := range data.List {
 		if !documented.MatchString(l.Timestamp) || l.RequestHeaders["x-authing-token"] != "whsec-doc" {
