@@ -43,7 +43,12 @@ rm -f "$report"
 log="$(dirname "$report")/live-test.log"
 
 echo "==> Sweeping leftover test webhooks"
-go test -count=1 ./internal/provider/ -sweep=all
+if ! sweep=$(go test -count=1 -v ./internal/provider/ -sweep=all 2>&1); then
+	echo "$sweep" >&2
+	echo "testacc-live: the sweep failed; no test ran" >&2
+	exit 1
+fi
+grep -o 'swept .*' <<<"$sweep" || true
 
 echo "==> Live acceptance tests with $("$cli" version | head -n 1) ($cli)"
 status=0
