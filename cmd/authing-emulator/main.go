@@ -1,6 +1,7 @@
 // Command authing-emulator serves a local Authing management API on a loopback port, for
 // trying the provider and for its tests. It accepts one access key, seeds webhooks that
-// point at its built-in receiver, and serves until interrupted.
+// point at its built-in receiver, and serves until interrupted. With -receiver-only it
+// serves only the receiver, for live acceptance runs whose deliveries a real Authing makes.
 package main
 
 import (
@@ -8,10 +9,13 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
@@ -30,8 +34,13 @@ func main() {
 	refuseDeletes := flag.Bool("refuse-deletes", false, "answer delete-webhook with data.success false and delete nothing, as a server that refuses would")
 	var missing routeList
 	flag.Var(&missing, "missing-route", "answer this route (such as get-webhook) with HTTP 404 \"Cannot GET\", as a server without it would; repeatable")
+	receiverOnly := flag.Bool("receiver-only", false, "serve only the receiver, at every path, with no API and no credentials; -listen may then be a public address")
 	flag.Parse()
 
+	if *receiverOnly {
+		serveReceiver(*listen, *urlFile)
+		return
+	}
 	// The secret comes only from the environment, so it never shows in a process list.
 	secret := os.Getenv("AUTHING_ACCESS_KEY_SECRET")
 	if secret == "" {
@@ -61,6 +70,29 @@ func main() {
 			log.Fatal(err)
 		}
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	_ = srv.Close()
+}
+
+// serveReceiver serves emulator.ReceiverHandler until interrupted. It holds no credential
+// and keeps nothing, so unlike the API it may listen beyond loopback: a real Authing must
+// reach it.
+func serveReceiver(listen, urlFile string) {
+	l, err := net.Listen("tcp", listen)
+	if err != nil {
+		log.Fatal(err)
+	}
+	base := "http://" + l.Addr().String()
+	fmt.Printf("Authing webhook receiver listening on %s (answers every path with {\"method\", \"headers\", \"body\"})\n", base)
+	if urlFile != "" {
+		if err := os.WriteFile(urlFile, []byte(base+"\n"), 0o600); err != nil {
+			log.Fatal(err)
+		}
+	}
+	srv := &http.Server{Handler: emulator.ReceiverHandler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	<-ctx.Done()

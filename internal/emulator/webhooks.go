@@ -2,13 +2,11 @@ package emulator
 
 import (
 	"crypto/subtle"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -321,35 +319,19 @@ func (s *Server) secretMatches(r *http.Request) bool {
 	return false
 }
 
-// serveReceiver answers webhook deliveries: it echoes what it got as JSON, with the
-// status given by ?status=N (default 200).
+// serveReceiver answers webhook deliveries with the contract's echo (receiver.go), with
+// the status given by ?status=N (default 200), and what only the emulator can tell: whether
+// the secret matched, and the receiver's name.
 func (s *Server) serveReceiver(w http.ResponseWriter, r *http.Request) {
-	raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	raw, _ := io.ReadAll(io.LimitReader(r.Body, maxReceivedBody))
 	s.mu.Lock()
 	s.stats.ReceiverHits++
 	s.received = append(s.received, ReceivedRequest{Method: r.Method, Path: r.URL.Path, Headers: r.Header.Clone(), Body: string(raw)})
 	s.mu.Unlock()
-	status := http.StatusOK
-	if v, err := strconv.Atoi(r.URL.Query().Get("status")); err == nil && v >= 200 && v <= 599 {
-		status = v
-	}
-	var body any = string(raw)
-	var parsed json.RawMessage
-	if json.Unmarshal(raw, &parsed) == nil {
-		body = parsed
-	} else if form, err := url.ParseQuery(string(raw)); err == nil && strings.HasPrefix(r.Header.Get("Content-Type"), contentTypeForm) {
-		flat := map[string]string{}
-		for k := range form {
-			flat[k] = form.Get(k)
-		}
-		body = flat
-	}
-	writeJSON(w, status, map[string]any{
-		"received":      true,
-		"secretMatched": s.secretMatches(r),
-		"receiver":      strings.TrimPrefix(r.URL.Path, "/_emulator/receiver/"),
-		"method":        r.Method,
-		"contentType":   r.Header.Get("Content-Type"),
-		"body":          body,
-	})
+	answer := echo(r, raw)
+	answer["received"] = true
+	answer["secretMatched"] = s.secretMatches(r)
+	answer["receiver"] = strings.TrimPrefix(r.URL.Path, "/_emulator/receiver/")
+	answer["contentType"] = r.Header.Get("Content-Type")
+	writeJSON(w, answerStatus(r), answer)
 }

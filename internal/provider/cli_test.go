@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
 	"github.com/authing/terraform-provider-authing/internal/devcli"
 )
 
@@ -23,12 +25,21 @@ var (
 	buildErr    error
 )
 
+// TestMain runs the sweepers when -sweep asks (sweeper_test.go), and otherwise the tests.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	resource.TestMain(testRun{m})
+}
+
+// testRun runs the tests (live mode's checks and report around them, live_test.go), then
+// removes the provider binary the CLI tests built.
+type testRun struct{ m *testing.M }
+
+func (r testRun) Run() int {
+	code := runTests(r.m)
 	if providerDir != "" {
 		_ = os.RemoveAll(providerDir)
 	}
-	os.Exit(code)
+	return code
 }
 
 // providerBinary builds the provider once per test process and returns its folder.

@@ -38,6 +38,7 @@ type testEnv struct {
 // documentation is silent (page size served, not-found style, missing routes).
 func newTestEnv(t *testing.T, opts ...emulator.Options) *testEnv {
 	t.Helper()
+	skipIfLive(t)
 	var o emulator.Options
 	if len(opts) > 0 {
 		o = opts[0]

@@ -18,8 +18,9 @@ import (
 
 var _ action.ActionWithConfigure = (*webhookTriggerAction)(nil)
 
-// progressLimit caps the answer summary sent as progress, in characters.
-const progressLimit = 200
+// progressLimit caps the answer summary sent as progress, in characters: enough for an
+// echo of a delivery's headers and body, which request-bin style endpoints answer.
+const progressLimit = 500
 
 // NewWebhookTriggerAction returns the authing_webhook_trigger action.
 func NewWebhookTriggerAction() action.Action { return &webhookTriggerAction{} }

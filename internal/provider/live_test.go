@@ -1,0 +1,574 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/authing/terraform-provider-authing/internal/authing"
+)
+
+// Live mode runs the acceptance tests against an Authing reached only through its API: the
+// one named by AUTHING_HOST and the access key variables, when AUTHING_LIVE=1 asks for it by
+// name. Tests that need the in-process emulator skip, each with the reason in liveSkips; the
+// TestAccLive_ tests run, and write what the server answered where Authing's documentation
+// is silent to the report (live_report_test.go).
+
+const (
+	envLive         = "AUTHING_LIVE"
+	envLiveReceiver = "AUTHING_LIVE_RECEIVER_URL"
+	envLiveReport   = "AUTHING_LIVE_REPORT"
+
+	// testNamePrefix starts the name of every webhook a live test creates. The sweeper
+	// deletes webhooks whose whole name is testNamePrefix, eight hex digits and an optional
+	// "-role", and nothing else.
+	testNamePrefix = "tf-acc-authing-"
+
+	// liveRequestBudget caps the requests the tests' own API client sends in one run; the
+	// provider's requests are bounded by the steps (README, "Testing against your own
+	// Authing user pool").
+	liveRequestBudget = 150
+	// liveRequestInterval spaces the tests' own requests: at most 20 a second, far below
+	// the 300 a second Authing allows a user pool.
+	liveRequestInterval = 50 * time.Millisecond
+)
+
+// liveTarget is the server of a live run.
+type liveTarget struct {
+	host, keyID, secret string
+	// receiver is AUTHING_LIVE_RECEIVER_URL, empty when unset.
+	receiver string
+}
+
+// liveRun is set by TestMain in live mode.
+var liveRun struct {
+	target *liveTarget
+	api    *liveAPI
+}
+
+func liveEnabled() bool { return os.Getenv(envLive) == "1" }
+
+// liveTargetFromEnv reads the target, naming every variable that is missing.
+func liveTargetFromEnv() (*liveTarget, error) {
+	t := &liveTarget{
+		host: os.Getenv(EnvHost), keyID: os.Getenv(EnvAccessKeyID), secret: os.Getenv(EnvAccessKeySecret),
+		receiver: os.Getenv(envLiveReceiver),
+	}
+	var missing []string
+	for name, v := range map[string]string{EnvHost: t.host, EnvAccessKeyID: t.keyID, EnvAccessKeySecret: t.secret} {
+		if strings.TrimSpace(v) == "" {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return nil, fmt.Errorf("live mode needs %s, %s and %s; not set: %s", EnvHost, EnvAccessKeyID, EnvAccessKeySecret, strings.Join(missing, ", "))
+	}
+	host, err := authing.ParseHost(t.host)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", EnvHost, err)
+	}
+	t.host = host
+	if t.receiver != "" {
+		u, err := url.Parse(t.receiver)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, fmt.Errorf("%s must be an absolute http or https URL", envLiveReceiver)
+		}
+	}
+	return t, nil
+}
+
+// runTests runs the package's tests; in live mode it first checks the target and writes
+// the report after them.
+func runTests(m *testing.M) int {
+	if !liveEnabled() {
+		return m.Run()
+	}
+	target, err := liveTargetFromEnv()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	liveRun.target, liveRun.api = target, newLiveAPI(target)
+	code := m.Run()
+	if err := writeLiveReport(); err != nil {
+		fmt.Fprintln(os.Stderr, "live report:", err)
+		return max(code, 1)
+	}
+	return code
+}
+
+// requireLive skips a live test outside live mode and returns the run's target and client.
+func requireLive(t *testing.T) (*liveTarget, *liveAPI) {
+	t.Helper()
+	if !liveEnabled() {
+		t.Skip("a live-mode test: run it with make testacc-live or make testacc-live-emulator")
+	}
+	return liveRun.target, liveRun.api
+}
+
+// requireReceiver skips a test that needs a delivery when no receiver is configured.
+func requireReceiver(t *testing.T, target *liveTarget) string {
+	t.Helper()
+	if target.receiver == "" {
+		t.Skipf("needs a delivery: set %s to a receiver Authing can reach", envLiveReceiver)
+	}
+	return target.receiver
+}
+
+// liveSkips says, for every test that uses the in-process emulator, why live mode skips it.
+// newTestEnv asks; a test missing here fails in live mode, so that every skip has a reason.
+var liveSkips = map[string]string{
+	"TestAccCLI_noSecretsAnywhere":                          "injects a failure at the emulator and reads the tokens it issued",
+	"TestAccCLI_parallelApplyOfManyTriggers":                "seeds 200 webhooks and counts the emulator's requests",
+	"TestAccCLI_interruptedApply":                           "injects a slow answer at the emulator",
+	"TestAccCLI_tokenExpiresBetweenPlanAndApplyAndMidApply": "expires tokens at the emulator",
+	"TestAccCLI_actionInvoke":                               "counts deliveries at the emulator; TestAccLive_action is its live form",
+	"TestAccWebhookTrigger_exactlyOnceUnderFaults":          "injects faults at the emulator",
+	"TestAccProvider_missingCredentials":                    "counts deliveries at the emulator",
+	"TestAccProvider_environmentAndPrecedence":              "lists a pool that holds only its own webhooks",
+	"TestAccProvider_unknownConfiguration":                  "seeds a webhook through the emulator",
+	"TestAccProvider_wrongCredentials":                      "needs a server whose accepted keys it knows",
+	"TestAccWebhooks_everyWebhookListedWhenPagesAreSmall":   "plays a server variant (10 webhooks a page) and lists the whole pool",
+	"TestAccWebhook_driftRecreatedUnderBothNotFoundStyles":  "plays both not-found styles; the report records the live one",
+	"TestAccWebhook_routeMissIsAnErrorNotADeletion":         "makes a route missing at the emulator",
+	"TestAccWebhook_unknownIDIsRefusedOnImportAndRead":      "plays both not-found styles; the report records the live one",
+	"TestAccWebhook_retryConfig":                            "reads the retry configuration the emulator holds",
+	"TestAccWebhookLogs_latestDeliveriesWithoutTheSecret":   "plays both log orders; TestAccLive_deliveryLogs is its live form",
+	"TestAccBadInputIsRefusedEarly":                         "counts the emulator's requests to prove none was sent",
+	"TestAccWebhookDataSource":                              "seeds a webhook through the emulator; TestAccLive_webhookLifecycle is its live form",
+	"TestAccWebhookEventsDataSource":                        "compares with the emulator's event list; TestAccLive_webhookLifecycle reads the live one",
+	"TestAccWebhook_identityAndImportBlocks":                "reads the emulator; TestAccLive_identity is its live form",
+	"TestAccWebhook_query":                                  "plays a server variant and lists the whole pool; TestAccLive_query is its live form",
+	"TestCLIQueryGeneratedConfigImportsWithoutChanges":      "imports every webhook of the pool",
+	"TestListResourceWebhooks":                              "plays a server variant and counts the emulator's requests",
+	"TestAccWebhook_createUpdateImport":                     "reads the webhook as the emulator holds it; TestAccLive_webhookLifecycle is its live form",
+	"TestAccWebhook_eventNames":                             "counts the webhooks the emulator holds",
+	"TestAccWebhook_writeOnlySecret":                        "reads the secret the emulator holds",
+	"TestAccWebhook_createFireAndCheck":                     "counts deliveries at the emulator; TestAccLive_trigger is its live form",
+	"TestFrameworkStillRefusesWriteOnlyActionValues":        "seeds a webhook through the emulator",
+	"TestActionValidateAndPlan":                             "counts the emulator's requests",
+	"TestActionInvokeFiresOnceAndReportsProgress":           "counts deliveries at the emulator",
+	"TestActionInvokeFailures":                              "injects faults at the emulator",
+	"TestActionInvokeWithoutCredentials":                    "counts the emulator's requests",
+	"TestAccWebhookTriggerAction_actionTrigger":             "counts deliveries at the emulator; TestAccLive_action is its live form",
+	"TestAccWebhookTriggerAction_ephemeralHeader":           "reads what the emulator's receiver got",
+	"TestAccWebhookTrigger_onDestroy":                       "reads what the emulator's receiver got; TestAccLive_onDestroy is its live form",
+	"TestAccWebhookTrigger_destroyWithoutOnDestroyIsSilent": "counts deliveries at the emulator",
+	"TestAccWebhookTrigger_teardownFault":                   "injects faults at the emulator",
+	"TestAccWebhookTrigger_listTakeFirstAndTrigger":         "triggers the first webhook of the pool, which in live mode may not be its own",
+	"TestAccWebhookTrigger_refiresOnlyOnRealChanges":        "counts deliveries at the emulator; TestAccLive_trigger is its live form",
+	"TestAccWebhookTrigger_unchangedPlanMakesNoAPICall":     "counts the emulator's requests",
+	"TestAccWebhookTrigger_failureLeavesNoState":            "injects faults at the emulator",
+	"TestAccWebhookTrigger_unknownWebhook":                  "needs a server whose webhooks it knows",
+	"TestAccWebhookTrigger_unknownInputsAtPlan":             "counts deliveries at the emulator",
+	"TestAccWebhookTrigger_importIsRefused":                 "seeds a webhook through the emulator",
+	"TestAccWebhookTrigger_badInputKnownOnlyAtApply":        "counts the emulator's requests to prove none was sent",
+	"TestAccWebhooksDataSource_pagination":                  "seeds 123 webhooks and lists the whole pool",
+	"TestAccWebhooksDataSource_filters":                     "lists a pool that holds only its own webhooks",
+	"TestAccWebhooksDataSource_invalidRegex":                "counts the emulator's requests to prove none was sent",
+	"TestAccWebhooksDataSource_listFailure":                 "injects a failure at the emulator",
+	"TestSweeperDeletesOnlyTestWebhooks":                    "runs the sweeper against its own emulator with foreign webhooks",
+}
+
+// liveSkipped records the tests live mode skipped, for the report.
+var liveSkipped = struct {
+	sync.Mutex
+	reasons map[string]string
+}{reasons: map[string]string{}}
+
+// skipIfLive skips, in live mode, a test that uses the in-process emulator, with the reason
+// liveSkips gives for it.
+func skipIfLive(t *testing.T) {
+	t.Helper()
+	if !liveEnabled() {
+		return
+	}
+	name, _, _ := strings.Cut(t.Name(), "/")
+	reason, ok := liveSkips[name]
+	if !ok {
+		t.Fatalf("%s uses the in-process emulator, and liveSkips gives no reason to skip it in live mode", name)
+	}
+	liveSkipped.Lock()
+	liveSkipped.reasons[name] = reason
+	liveSkipped.Unlock()
+	t.Skip("live mode: " + reason)
+}
+
+// liveName is the name of a webhook a test creates: the prefix the sweeper knows, a unique
+// suffix, and role.
+func liveName(t *testing.T, role string) string {
+	t.Helper()
+	return testNamePrefix + randomHex(t, 4) + "-" + role
+}
+
+func randomHex(t *testing.T, n int) string {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// liveAPI is the tests' own client of the target: raw envelopes, so that the report can
+// say what the server answered, and a decoder that keeps only what a test asks for, so
+// that the signing secrets of webhooks the tests did not create are never kept. It counts
+// and spaces its requests (liveRequestBudget, liveRequestInterval).
+type liveAPI struct {
+	target *liveTarget
+	http   *http.Client
+
+	mu       sync.Mutex
+	token    string
+	pool     string
+	sent     int
+	lastSent time.Time
+}
+
+func newLiveAPI(target *liveTarget) *liveAPI {
+	return &liveAPI{target: target, http: &http.Client{
+		Timeout: 30 * time.Second,
+		// The API never redirects; a redirect would carry the token elsewhere.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// liveAnswer is one answer of the API.
+type liveAnswer struct {
+	HTTPStatus int             `json:"-"`
+	StatusCode int             `json:"statusCode"`
+	APICode    int             `json:"apiCode"`
+	Message    string          `json:"message"`
+	Data       json.RawMessage `json:"data"`
+}
+
+func (a liveAnswer) ok() bool { return a.HTTPStatus == http.StatusOK && a.StatusCode == 200 }
+
+func (a liveAnswer) String() string {
+	return fmt.Sprintf("HTTP %d, statusCode %d, apiCode %d, message %q", a.HTTPStatus, a.StatusCode, a.APICode, a.Message)
+}
+
+// requests is how many requests the client has sent.
+func (c *liveAPI) requests() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sent
+}
+
+// pace counts a request against the budget and waits for its slot.
+func (c *liveAPI) pace(ctx context.Context) error {
+	c.mu.Lock()
+	if c.sent >= liveRequestBudget {
+		c.mu.Unlock()
+		return fmt.Errorf("the tests' own client has sent its %d requests", liveRequestBudget)
+	}
+	c.sent++
+	wait := time.Until(c.lastSent.Add(liveRequestInterval))
+	c.lastSent = time.Now().Add(max(wait, 0))
+	c.mu.Unlock()
+	if wait <= 0 {
+		return nil
+	}
+	select {
+	case <-time.After(wait):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// send makes one request; headers replace the token's when given.
+func (c *liveAPI) send(ctx context.Context, method, verb string, query url.Values, body any, headers http.Header) (liveAnswer, error) {
+	if err := c.pace(ctx); err != nil {
+		return liveAnswer{}, err
+	}
+	u := c.target.host + "/api/v3/" + verb
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	var payload io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return liveAnswer{}, err
+		}
+		payload = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, payload)
+	if err != nil {
+		return liveAnswer{}, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range headers {
+		req.Header[k] = v
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		// The error names the URL only; no header or body goes into it.
+		return liveAnswer{}, fmt.Errorf("%s %s: %w", method, verb, errors.Unwrap(err))
+	}
+	defer func() { _ = resp.Body.Close() }()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil {
+		return liveAnswer{}, fmt.Errorf("%s %s: reading the answer: %w", method, verb, err)
+	}
+	a := liveAnswer{HTTPStatus: resp.StatusCode}
+	if err := json.Unmarshal(raw, &a); err != nil {
+		a.Message = "(not a JSON envelope)"
+	}
+	a.HTTPStatus = resp.StatusCode
+	return a, nil
+}
+
+// authorize fetches a management token once.
+func (c *liveAPI) authorize(ctx context.Context) (http.Header, error) {
+	c.mu.Lock()
+	tok, pool := c.token, c.pool
+	c.mu.Unlock()
+	if tok == "" {
+		a, err := c.send(ctx, http.MethodPost, "get-management-token", nil,
+			map[string]string{"accessKeyId": c.target.keyID, "accessKeySecret": c.target.secret}, nil)
+		if err != nil {
+			return nil, err
+		}
+		var data struct {
+			AccessToken string `json:"access_token"`
+		}
+		if !a.ok() || json.Unmarshal(a.Data, &data) != nil || data.AccessToken == "" {
+			return nil, fmt.Errorf("no management token: %s", a)
+		}
+		tok, pool = data.AccessToken, tokenPool(data.AccessToken, c.target.keyID)
+		c.mu.Lock()
+		c.token, c.pool = tok, pool
+		c.mu.Unlock()
+	}
+	return http.Header{"Authorization": {"Bearer " + tok}, "X-Authing-Userpool-Id": {pool}}, nil
+}
+
+// tokenPool is the user pool a token is scoped to, or keyID when it does not say.
+func tokenPool(jwt, keyID string) string {
+	parts := strings.Split(jwt, ".")
+	if len(parts) == 3 {
+		if raw, err := base64.RawURLEncoding.DecodeString(parts[1]); err == nil {
+			var claims struct {
+				Pool string `json:"scoped_userpool_id"`
+			}
+			if json.Unmarshal(raw, &claims) == nil && claims.Pool != "" {
+				return claims.Pool
+			}
+		}
+	}
+	return keyID
+}
+
+// call makes an authorized request and returns the raw answer.
+func (c *liveAPI) call(ctx context.Context, method, verb string, query url.Values, body any) (liveAnswer, error) {
+	h, err := c.authorize(ctx)
+	if err != nil {
+		return liveAnswer{}, err
+	}
+	return c.send(ctx, method, verb, query, body, h)
+}
+
+// must makes an authorized request that must succeed, and decodes its data into out.
+func (c *liveAPI) must(ctx context.Context, method, verb string, query url.Values, body, out any) error {
+	a, err := c.call(ctx, method, verb, query, body)
+	if err != nil {
+		return err
+	}
+	if !a.ok() {
+		return fmt.Errorf("%s: %s", verb, a)
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(a.Data, out)
+}
+
+// liveWebhook is what the tests read of a webhook: never its secret.
+type liveWebhook struct {
+	WebhookID string   `json:"webhookId"`
+	Name      string   `json:"name"`
+	URL       string   `json:"url"`
+	Enabled   bool     `json:"enabled"`
+	Events    []string `json:"events"`
+}
+
+// listPage reads one page of webhooks.
+func (c *liveAPI) listPage(ctx context.Context, page, limit int) (total int, list []liveWebhook, err error) {
+	var data struct {
+		TotalCount int           `json:"totalCount"`
+		List       []liveWebhook `json:"list"`
+	}
+	q := url.Values{"page": {fmt.Sprint(page)}, "limit": {fmt.Sprint(limit)}}
+	if err := c.must(ctx, http.MethodGet, "list-webhooks", q, nil, &data); err != nil {
+		return 0, nil, err
+	}
+	return data.TotalCount, data.List, nil
+}
+
+// listWebhooks reads every webhook of the pool, whatever page size the server serves.
+func (c *liveAPI) listWebhooks(ctx context.Context) ([]liveWebhook, error) {
+	var all []liveWebhook
+	for page := 1; ; page++ {
+		total, list, err := c.listPage(ctx, page, 50)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, list...)
+		if len(list) == 0 || len(all) >= total {
+			return all, nil
+		}
+	}
+}
+
+// createWebhookFor creates a webhook of event "test" (a secret only when given) and returns
+// its ID.
+func (c *liveAPI) createWebhookFor(ctx context.Context, name, hookURL, secret string) (string, error) {
+	var w liveWebhook
+	body := map[string]any{"name": name, "url": hookURL, "events": []string{"test"}, "contentType": "application/json", "enabled": true}
+	if secret != "" {
+		body["secret"] = secret
+	}
+	if err := c.must(ctx, http.MethodPost, "create-webhook", nil, body, &w); err != nil {
+		return "", err
+	}
+	if w.WebhookID == "" {
+		return "", errors.New("create-webhook answered without a webhookId")
+	}
+	return w.WebhookID, nil
+}
+
+// createWebhook creates a webhook named by liveName and deletes it when the test ends.
+func (c *liveAPI) createWebhook(t *testing.T, name, hookURL, secret string) string {
+	t.Helper()
+	id, err := c.createWebhookFor(t.Context(), name, hookURL, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := c.must(ctx, http.MethodPost, "delete-webhook", nil, map[string][]string{"webhookIds": {id}}, nil); err != nil {
+			t.Errorf("deleting the test's webhook: %v", err)
+		}
+	})
+	return id
+}
+
+// trigger fires a webhook the test created with body.
+func (c *liveAPI) trigger(ctx context.Context, id string, body map[string]any) error {
+	return c.must(ctx, http.MethodPost, "trigger-webhook", nil, map[string]any{"webhookId": id, "requestBody": body}, nil)
+}
+
+// getWebhook reads a webhook the test created.
+func (c *liveAPI) getWebhook(ctx context.Context, id string) (liveWebhook, liveAnswer, error) {
+	a, err := c.call(ctx, http.MethodGet, "get-webhook", url.Values{"webhookId": {id}}, nil)
+	if err != nil || !a.ok() {
+		return liveWebhook{}, a, err
+	}
+	var w liveWebhook
+	if len(a.Data) > 0 && string(a.Data) != "null" {
+		err = json.Unmarshal(a.Data, &w)
+	}
+	return w, a, err
+}
+
+// liveLog is what the tests read of a delivery log: the secret headers are dropped as it
+// is decoded.
+type liveLog struct {
+	Body      map[string]any
+	Headers   map[string]string
+	Timestamp json.RawMessage
+	Success   bool
+}
+
+// webhookLogs reads the first page of a webhook's delivery logs, as served.
+func (c *liveAPI) webhookLogs(ctx context.Context, id string) ([]liveLog, error) {
+	var data struct {
+		List []struct {
+			RequestBody    json.RawMessage `json:"requestBody"`
+			RequestHeaders map[string]any  `json:"requestHeaders"`
+			Timestamp      json.RawMessage `json:"timestamp"`
+			Success        bool            `json:"success"`
+		} `json:"list"`
+	}
+	if err := c.must(ctx, http.MethodPost, "get-webhook-logs", nil, map[string]any{"webhookId": id, "page": 1, "limit": 50}, &data); err != nil {
+		return nil, err
+	}
+	out := make([]liveLog, 0, len(data.List))
+	for _, l := range data.List {
+		log := liveLog{Headers: map[string]string{}, Timestamp: l.Timestamp, Success: l.Success}
+		_ = json.Unmarshal(l.RequestBody, &log.Body)
+		for k, v := range l.RequestHeaders {
+			if k = strings.ToLower(k); k != "x-authing-webhook-secret" && k != "x-authing-token" {
+				log.Headers[k] = fmt.Sprint(v)
+			}
+		}
+		out = append(out, log)
+	}
+	return out, nil
+}
+
+// pollLogs reads a webhook's logs until ok accepts them or the deadline passes, and
+// returns the last read.
+func (c *liveAPI) pollLogs(ctx context.Context, id string, within time.Duration, ok func([]liveLog) bool) ([]liveLog, error) {
+	deadline := time.Now().Add(within)
+	for {
+		logs, err := c.webhookLogs(ctx, id)
+		if err != nil || ok(logs) || time.Now().After(deadline) {
+			return logs, err
+		}
+		select {
+		case <-time.After(time.Second):
+		case <-ctx.Done():
+			return logs, ctx.Err()
+		}
+	}
+}
+
+// Every test liveSkips names exists, so that the reasons stay true as tests move.
+func TestLiveSkipsNameExistingTests(t *testing.T) {
+	files, err := filepath.Glob("*_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]bool{}
+	for _, f := range files {
+		file, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range file.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && strings.HasPrefix(fn.Name.Name, "Test") {
+				tests[fn.Name.Name] = true
+			}
+		}
+	}
+	for name := range liveSkips {
+		if !tests[name] {
+			t.Errorf("liveSkips names %s, which is not a test of this package", name)
+		}
+	}
+}
