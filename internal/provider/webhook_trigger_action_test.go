@@ -10,11 +10,13 @@ import (
 	"strings"
 	"testing"
 
+	goversion "github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/authing/terraform-provider-authing/internal/authing"
@@ -585,4 +587,186 @@ resource "terraform_data" %[1]q {
 			},
 		}},
 	})
+}
+
+// terraform116 is the first Terraform with before_destroy and after_destroy events,
+// on_failure, caller, -invoke with -target, and lifecycle { destroy = false }.
+var terraform116 = goversion.Must(goversion.NewVersion("1.16.0"))
+
+// stageBody is a request body that deliveries() reads back as "stage/release".
+func stageBody(stage, release string) string {
+	return fmt.Sprintf("jsonencode({ eventName = \"test\", data = { stage = %q, release = %s } })", stage, release)
+}
+
+// before_destroy and after_destroy fire once each, with their own body, around the
+// resource's own teardown firing; an apply that changes nothing fires none of them.
+func TestAccWebhookTriggerAction_destroyEvents(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("release", 1)[0]
+	cfg := env.config(fmt.Sprintf(`
+action "authing_webhook_trigger" "before" {
+  config {
+    webhook_id   = %[1]q
+    request_body = %[2]s
+  }
+}
+
+action "authing_webhook_trigger" "after" {
+  config {
+    webhook_id   = %[1]q
+    request_body = %[3]s
+  }
+}
+
+resource "authing_webhook_trigger" "smoke" {
+  webhook_id   = %[1]q
+  request_body = %[4]s
+  on_destroy = {
+    request_body = %[5]s
+  }
+
+  lifecycle {
+    action_trigger {
+      events  = [before_destroy]
+      actions = [action.authing_webhook_trigger.before]
+    }
+    action_trigger {
+      events  = [after_destroy]
+      actions = [action.authing_webhook_trigger.after]
+    }
+  }
+}
+`, id, stageBody("before_destroy", `"r1"`), stageBody("after_destroy", `"r1"`), stageBody("deploy", `"r1"`), stageBody("teardown", `"r1"`)))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(terraform116)},
+		Steps: []resource.TestStep{
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{expectDeliveryOrder(env, "deploy/r1")}},
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{expectDeliveryOrder(env, "deploy/r1")}},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			return deliveriesAre(env, "deploy/r1", "before_destroy/r1", "teardown/r1", "after_destroy/r1")
+		},
+	})
+}
+
+// onFailureConfig is a resource whose after_create action fails (its webhook does not
+// exist), with the given on_failure line, and a second resource that needs the first.
+func onFailureConfig(onFailure string) string {
+	return fmt.Sprintf(`
+provider "authing" {}
+
+action "authing_webhook_trigger" "missing" {
+  config {
+    webhook_id = "000000000000000000000000"
+  }
+}
+
+resource "terraform_data" "deploy" {
+  input = "v1"
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.authing_webhook_trigger.missing]
+      %s
+    }
+  }
+}
+
+resource "terraform_data" "next" {
+  input = terraform_data.deploy.output
+}
+`, onFailure)
+}
+
+// on_failure = continue turns the action's error into a warning and the apply goes on;
+// halt, the default, fails the apply with the provider's error and goes no further.
+func TestAccCLI_actionOnFailure(t *testing.T) {
+	for _, tt := range []struct {
+		name, line string
+		fails      bool
+	}{
+		{"continue", "on_failure = continue", false},
+		{"halt", "on_failure = halt", true},
+		{"default", "", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newTestEnv(t)
+			w := newWorkspace(t, onFailureConfig(tt.line), env.providerEnv()...)
+			w.skipBelowTerraform(terraform116.String())
+			out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color")
+			severity := map[bool]string{false: "Warning", true: "Error"}[tt.fails]
+			if (err != nil) != tt.fails || !regexp.MustCompile(`(?s)`+severity+`: Could not trigger webhook.*Webhook 000000000000000000000000 does not exist at Authing`).MatchString(out) {
+				t.Fatalf("want the provider's error as a %s and the apply failing %v; got %v:\n%s", severity, tt.fails, err, out)
+			}
+			if got, want := stateResources(t, w.state(), "terraform_data"), map[bool]int{false: 2, true: 1}[tt.fails]; got != want {
+				t.Fatalf("%d terraform_data in state, want %d:\n%s", got, want, out)
+			}
+			if st := env.emu.Stats(); st.Requests["trigger-webhook"] != 1 || st.Deliveries != 0 {
+				t.Fatalf("trigger requests %d, deliveries %d; want 1 and 0", st.Requests["trigger-webhook"], st.Deliveries)
+			}
+		})
+	}
+}
+
+// An action's configuration can use caller, the calling resource's attributes; with
+// -invoke, -target names the calling resource whose attributes it gets.
+func TestAccCLI_actionCallerAndInvokeWithTarget(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("release", 1)[0]
+	w := newWorkspace(t, fmt.Sprintf(`
+provider "authing" {}
+
+action "authing_webhook_trigger" "deploy" {
+  config {
+    webhook_id   = %q
+    request_body = %s
+  }
+}
+
+resource "terraform_data" "alpha" {
+  input = "alpha"
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.authing_webhook_trigger.deploy]
+    }
+  }
+}
+
+resource "terraform_data" "beta" {
+  input = "beta"
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.authing_webhook_trigger.deploy]
+    }
+  }
+}
+`, id, stageBody("deploy", "caller.input")), env.providerEnv()...)
+	w.skipBelowTerraform(terraform116.String())
+	if out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	got := deliveries(env)
+	slices.Sort(got)
+	if want := []string{"deploy/alpha", "deploy/beta"}; !slices.Equal(got, want) {
+		t.Fatalf("deliveries %v, want %v", got, want)
+	}
+	for _, target := range []string{"beta", "alpha"} {
+		out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color",
+			"-invoke=action.authing_webhook_trigger.deploy", "-target=terraform_data."+target)
+		if err != nil {
+			t.Fatalf("-target=terraform_data.%s: %v\n%s", target, err, out)
+		}
+		if all := deliveries(env); all[len(all)-1] != "deploy/"+target {
+			t.Fatalf("-target=terraform_data.%s: deliveries %v", target, all)
+		}
+	}
+	if n := env.emu.Stats().Deliveries; n != 4 {
+		t.Fatalf("%d deliveries, want 4: each -invoke fires once, for its target only", n)
+	}
 }
