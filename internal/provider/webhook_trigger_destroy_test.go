@@ -167,7 +167,8 @@ func TestAccWebhookTrigger_teardownFault(t *testing.T) {
 
 // Under lifecycle { destroy = false } (Terraform 1.16), Terraform forgets a firing instead
 // of destroying it, on replacement and on terraform destroy, without calling Delete: so
-// on_destroy fires nothing.
+// on_destroy fires nothing. Removing the block takes its lifecycle with it: that is an
+// ordinary destroy, which fires on_destroy.
 func TestAccWebhookTrigger_lifecycleDestroyFalseForgetsWithoutTeardown(t *testing.T) {
 	env := newTestEnv(t)
 	id := env.emu.SeedWebhooks("release", 1)[0]
@@ -189,7 +190,18 @@ func TestAccWebhookTrigger_lifecycleDestroyFalseForgetsWithoutTeardown(t *testin
 		Steps: []resource.TestStep{
 			{Config: cfg("r1"), ConfigStateChecks: []statecheck.StateCheck{expectDeliveryOrder(env, "deploy/r1")}},
 			{Config: cfg("r2"), ConfigStateChecks: []statecheck.StateCheck{expectDeliveryOrder(env, "deploy/r1", "deploy/r2")}},
+			{Config: cfg("r2"), Destroy: true},
+			{
+				Config: cfg("r3"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(trigger, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{expectDeliveryOrder(env, "deploy/r1", "deploy/r2", "deploy/r3")},
+			},
+			{Config: env.config(""), ConfigStateChecks: []statecheck.StateCheck{expectDeliveryOrder(env, "deploy/r1", "deploy/r2", "deploy/r3", "teardown/r3")}},
 		},
-		CheckDestroy: func(*terraform.State) error { return deliveriesAre(env, "deploy/r1", "deploy/r2") },
+		CheckDestroy: func(*terraform.State) error {
+			return deliveriesAre(env, "deploy/r1", "deploy/r2", "deploy/r3", "teardown/r3")
+		},
 	})
 }
