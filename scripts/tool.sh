@@ -4,13 +4,15 @@
 # every CI run on the machine shares one build:
 #   ${AUTHING_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-authing/tools}
 #
-# Usage: scripts/tool.sh golangci-lint|goreleaser|gremlins|tofu|terraform
+# Usage: scripts/tool.sh golangci-lint|goreleaser|gremlins|tofu|terraform|terraform-1.16
 # `terraform` prints the terraform on PATH, or else OpenTofu (and says so on stderr).
+# `terraform-1.16` is Terraform 1.16.4 built without its remote-state backends (see
+# tools/terraform), for the tests; it is not a Terraform release.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${AUTHING_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-authing/tools}
-name=${1:?usage: scripts/tool.sh golangci-lint|goreleaser|gremlins|tofu|terraform}
+name=${1:?usage: scripts/tool.sh golangci-lint|goreleaser|gremlins|tofu|terraform|terraform-1.16}
 
 if [ "$name" = terraform ]; then
 	if command -v terraform; then
@@ -25,6 +27,7 @@ golangci-lint) version=v2.15.0 pkg=github.com/golangci/golangci-lint/v2/cmd/gola
 goreleaser) version=v2.16.0 pkg=github.com/goreleaser/goreleaser/v2 ;;
 gremlins) version=v0.6.0 pkg=github.com/go-gremlins/gremlins/cmd/gremlins ;;
 tofu) version=$(awk '$1 == "require" && $2 == "github.com/opentofu/opentofu" {print $3}' "$root/tools/opentofu/go.mod") ;;
+terraform-1.16) version=$(awk '$1 == "require" && $2 == "github.com/hashicorp/terraform" {print $3}' "$root/tools/terraform/go.mod") ;;
 *)
 	echo "scripts/tool.sh: unknown tool $name" >&2
 	exit 2
@@ -42,6 +45,13 @@ if [ ! -x "$bin" ]; then
 		# OpenTofu's go.mod has a replace directive, which `go install pkg@version`
 		# refuses; tools/opentofu repeats it in a module of its own.
 		(cd "$root/tools/opentofu" && CGO_ENABLED=0 go build -trimpath -o "$tmp/$name" github.com/opentofu/opentofu/cmd/tofu)
+	elif [ "$name" = terraform-1.16 ]; then
+		# Terraform's go.mod replaces nested backend modules with folders its module zip
+		# lacks; tools/terraform replaces them with stand-ins. version.dev=no drops the
+		# -dev marker that a build outside Terraform's release pipeline carries.
+		(cd "$root/tools/terraform" && CGO_ENABLED=0 go build -trimpath \
+			-ldflags "-X github.com/hashicorp/terraform/version.dev=no" \
+			-o "$tmp/$name" github.com/hashicorp/terraform)
 	else
 		GOBIN="$tmp" CGO_ENABLED=0 go install "$pkg@$version"
 	fi

@@ -326,3 +326,44 @@ resource "authing_webhook_trigger" "smoke" {
 		t.Fatalf("validate without credentials: %v\n%s", err, out)
 	}
 }
+
+// terraform apply -invoke fires each combination of request_headers and request_body, each
+// unset, plain, sensitive or ephemeral, once with what it configured, except where Terraform
+// drops ephemeral values: -invoke invokes the action with the plan's copy of its
+// configuration, where they are null (Terraform 1.16.4). A header without its value is
+// refused and nothing fires; an ephemeral body arrives as no body, indistinguishable from
+// unset, so Authing sends its own test event. This test fails when Terraform starts
+// passing ephemeral values to -invoke, so that the documentation can say so.
+func TestAccCLI_actionInvokeEveryInputCombination(t *testing.T) {
+	env := newTestEnv(t)
+	combos := newActionCombos(env.emu)
+	w := newWorkspace(t, "provider \"authing\" {}\n"+actionCombosConfig(combos), env.providerEnv()...)
+	w.skipBelowTerraform(actionsMinimum.String())
+	arrives := func(c actionCombo) (actionCombo, bool) {
+		if c.body == inputEphemeral {
+			c.body = inputUnset
+		}
+		return c, c.headers != inputEphemeral
+	}
+	deliveries := 0
+	for _, c := range combos {
+		out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action.authing_webhook_trigger."+c.name)
+		if strings.Contains(out, comboEphemeral) || strings.Contains(out, comboSensitive) {
+			t.Errorf("%s: a sensitive or ephemeral value is in the CLI's output", c.name)
+		}
+		if _, fired := arrives(c); fired {
+			deliveries++
+			if err != nil {
+				t.Errorf("%s: %v\n%s", c.name, err, out)
+			}
+		} else if err == nil || !strings.Contains(out, `Request header "x-combo" has no value, so the webhook was not fired`) {
+			t.Errorf("%s: want the error for a header without a value, got %v\n%s", c.name, err, out)
+		}
+		if got := env.emu.Stats().Deliveries; got != deliveries {
+			t.Errorf("after invoking %s: %d deliveries, want %d", c.name, got, deliveries)
+		}
+	}
+	if err := checkComboDeliveries(env.emu, combos, arrives); err != nil {
+		t.Error(err)
+	}
+}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -18,18 +19,24 @@ import (
 // triggerInput turns the Terraform values shared by the resource and the action into a
 // client request. Validators have already checked them; this re-checks, because a
 // value that was unknown at plan time is validated only now.
-func triggerInput(ctx context.Context, webhookID types.String, headers types.Map, body jsontypes.Normalized) (authing.TriggerInput, diag.Diagnostics) {
+func triggerInput(webhookID types.String, headers types.Map, body jsontypes.Normalized) (authing.TriggerInput, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	in := authing.TriggerInput{WebhookID: webhookID.ValueString()}
 	if !headers.IsNull() {
-		diags.Append(headers.ElementsAs(ctx, &in.RequestHeaders, false)...)
-		for name, value := range in.RequestHeaders {
+		in.RequestHeaders = map[string]string{}
+		for name, raw := range headers.Elements() {
+			value, ok := raw.(types.String)
+			if !ok || value.IsNull() || value.IsUnknown() {
+				diags.Append(headerWithoutValue(name))
+				continue
+			}
 			if err := checkHeaderName(name); err != nil {
 				diags.AddError("Invalid request header", err.Error())
 			}
-			if err := checkHeaderValue(name, value); err != nil {
+			if err := checkHeaderValue(name, value.ValueString()); err != nil {
 				diags.AddError("Invalid request header", err.Error())
 			}
+			in.RequestHeaders[name] = value.ValueString()
 		}
 	}
 	if !body.IsNull() {
@@ -42,6 +49,20 @@ func triggerInput(ctx context.Context, webhookID types.String, headers types.Map
 		diags.Append(emptyValue(path.Root("webhook_id")))
 	}
 	return in, diags
+}
+
+// headerWithoutValue is the error for a request header whose value is null. Sending the
+// header without its value, or leaving it out, would fire a request other than the one
+// configured. Validation refuses a null written in the configuration; at firing time a
+// null is most often an ephemeral value that Terraform dropped: `terraform apply -invoke`
+// invokes an action with the plan's copy of its configuration, where every ephemeral
+// value is null.
+func headerWithoutValue(name string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("request_headers").AtMapKey(name), "Request header without a value",
+		fmt.Sprintf("Request header %q has no value, so the webhook was not fired. "+
+			"If the value is ephemeral and this is `terraform apply -invoke`: Terraform (1.16.4 at least) invokes the action with the plan's copy of its configuration, "+
+			"where ephemeral values are null; an action_trigger passes them. Give the header a sensitive variable that is not ephemeral to use -invoke, "+
+			"or fire the action from an action_trigger.", name))
 }
 
 // fire makes one firing, the one path shared by the resource's create and destroy and by

@@ -132,7 +132,11 @@ func (headersValidator) ValidateMap(_ context.Context, req validator.MapRequest,
 			resp.Diagnostics.AddAttributeError(p, "Invalid request header", err.Error())
 			continue
 		}
-		if s, ok := raw.(types.String); ok && !s.IsUnknown() && !s.IsNull() {
+		if raw.IsNull() {
+			resp.Diagnostics.Append(headerWithoutValue(name))
+			continue
+		}
+		if s, ok := raw.(types.String); ok && !s.IsUnknown() {
 			if err := checkHeaderValue(name, s.ValueString()); err != nil {
 				resp.Diagnostics.AddAttributeError(p, "Invalid request header", err.Error())
 			}

@@ -14,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/authing/terraform-provider-authing/internal/authing"
 )
 
 var _ action.ActionWithConfigure = (*webhookTriggerAction)(nil)
@@ -100,7 +102,7 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in, inDiags := triggerInput(ctx, m.WebhookID, m.RequestHeaders, m.RequestBody)
+	in, inDiags := triggerInput(m.WebhookID, m.RequestHeaders, m.RequestBody)
 	result, diags := fire(ctx, a.data, timeout, in, inDiags, triggerOutcome, func() {
 		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Triggering Authing webhook %s", in.WebhookID)})
 	})
@@ -108,7 +110,7 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	summary := summarize(result.Response, in.RequestHeaders)
+	summary := summarize(result.Response, writeOnlyValues(in))
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Webhook %s answered: %s", in.WebhookID, summary)})
 	if problems := unmetExpectations(result.Response, expect); len(problems) > 0 {
 		resp.Diagnostics.AddError("Webhook answer did not match expect",
@@ -116,10 +118,10 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 	}
 }
 
-// summarize shortens an answer for a progress line, and hides the request header values
-// in case the endpoint echoed them, since headers often carry credentials.
-func summarize(response string, headers map[string]string) string {
-	for _, v := range headers {
+// summarize shortens an answer for a progress line, and hides the given values in case
+// the endpoint echoed them.
+func summarize(response string, hidden []string) string {
+	for _, v := range hidden {
 		if len(v) >= 4 {
 			response = strings.ReplaceAll(response, v, "***")
 		}
@@ -129,6 +131,42 @@ func summarize(response string, headers map[string]string) string {
 	}
 	runes := []rune(response)
 	return string(runes[:progressLimit]) + "… (truncated)"
+}
+
+// writeOnlyValues lists the request's header values and the strings of its body, as sent
+// and as JSON would escape them. Both inputs are write-only because they may hold secrets
+// (a token, an ephemeral value), which must not come back through an echoed answer.
+func writeOnlyValues(in authing.TriggerInput) []string {
+	var values []string
+	add := func(v string) {
+		values = append(values, v)
+		if quoted, err := json.Marshal(v); err == nil {
+			values = append(values, string(quoted[1:len(quoted)-1]))
+		}
+	}
+	for _, v := range in.RequestHeaders {
+		add(v)
+	}
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			add(v)
+		case map[string]any:
+			for _, e := range v {
+				walk(e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	var body any
+	if json.Unmarshal(in.RequestBody, &body) == nil {
+		walk(body)
+	}
+	return values
 }
 
 // unmetExpectations compares top-level keys of the answer with expect.

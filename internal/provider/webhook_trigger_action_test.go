@@ -2,6 +2,7 @@ package provider
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
@@ -9,13 +10,16 @@ import (
 	"strings"
 	"testing"
 
+	goversion "github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/authing/terraform-provider-authing/internal/authing"
 	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
 
@@ -180,6 +184,74 @@ func TestActionInvokeFiresOnceAndReportsProgress(t *testing.T) {
 	}
 }
 
+// Each combination of the optional inputs as Terraform can send them, set or null, fires
+// once with exactly what was sent; a header whose value is null, which is how
+// `terraform apply -invoke` sends an ephemeral one, fires nothing and says why.
+func TestActionInvokeEveryInputCombination(t *testing.T) {
+	stringMap := tftypes.Map{ElementType: tftypes.String}
+	headers := map[string]tftypes.Value{
+		"null":       tftypes.NewValue(stringMap, nil),
+		"empty":      tftypes.NewValue(stringMap, map[string]tftypes.Value{}),
+		"set":        strMap(map[string]string{"X-Combo": "header-value"}),
+		"null value": tftypes.NewValue(stringMap, map[string]tftypes.Value{"X-Combo": tftypes.NewValue(tftypes.String, nil), "X-Other": str("o")}),
+	}
+	bodies := map[string]tftypes.Value{
+		"null": tftypes.NewValue(tftypes.String, nil),
+		"set":  str(`{"eventName":"test","data":{"combo":"body-value"}}`),
+	}
+	for hName, h := range headers {
+		for bName, b := range bodies {
+			t.Run("headers "+hName+", body "+bName, func(t *testing.T) {
+				a := newActionEnv(t)
+				attrs := map[string]tftypes.Value{"webhook_id": str(a.webhookID), "request_headers": h, "request_body": b}
+				_, diags := a.invoke(attrs)
+				st := a.emu.Stats()
+				if hName == "null value" {
+					if got := errorText(diags); !strings.Contains(got, `Request header "X-Combo" has no value, so the webhook was not fired`) {
+						t.Fatalf("got %q", got)
+					}
+					if st.Requests["trigger-webhook"] != 0 {
+						t.Fatal("a request with a header without its value reached the API")
+					}
+					return
+				}
+				requireNoErrors(t, diags)
+				got := a.emu.Received()
+				if st.Deliveries != 1 || len(got) != 1 {
+					t.Fatalf("%d deliveries, want 1", st.Deliveries)
+				}
+				if want := map[string]string{"set": "header-value"}[hName]; got[0].Headers.Get("X-Combo") != want {
+					t.Fatalf("header %q, want %q", got[0].Headers.Get("X-Combo"), want)
+				}
+				wantBody := map[string]string{"set": `"combo":"body-value"`, "null": "A test event from the Authing emulator"}[bName]
+				if !strings.Contains(got[0].Body, wantBody) {
+					t.Fatalf("body %s, want it to hold %s", got[0].Body, wantBody)
+				}
+			})
+		}
+	}
+}
+
+// A null header value written in the configuration is refused at validate time; an
+// unknown one waits for its value.
+func TestActionValidateHeaderWithoutValue(t *testing.T) {
+	a := newActionEnv(t)
+	stringMap := tftypes.Map{ElementType: tftypes.String}
+	for name, v := range map[string]tftypes.Value{
+		"null":    tftypes.NewValue(tftypes.String, nil),
+		"unknown": unknownString,
+	} {
+		cfg := a.config(map[string]tftypes.Value{"webhook_id": str(a.webhookID), "request_headers": tftypes.NewValue(stringMap, map[string]tftypes.Value{"X-Combo": v})})
+		resp, err := a.server.ValidateActionConfig(t.Context(), &tfprotov6.ValidateActionConfigRequest{ActionType: actionType, Config: cfg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, refused := errorText(resp.Diagnostics), name == "null"; strings.Contains(got, "has no value") != refused {
+			t.Fatalf("%s header value: got %q, want refused %v", name, got, refused)
+		}
+	}
+}
+
 func TestActionInvokeFailures(t *testing.T) {
 	tests := []struct {
 		name           string
@@ -245,9 +317,24 @@ func TestActionInvokeWithoutCredentials(t *testing.T) {
 }
 
 func TestSummarizeTruncatesAndHidesHeaderValues(t *testing.T) {
-	got := summarize(`{"echo":"Bearer hunter2-token","pad":"`+strings.Repeat("x", 500)+`"}`, map[string]string{"Authorization": "Bearer hunter2-token"})
+	got := summarize(`{"echo":"Bearer hunter2-token","pad":"`+strings.Repeat("x", 500)+`"}`, writeOnlyValues(authing.TriggerInput{RequestHeaders: map[string]string{"Authorization": "Bearer hunter2-token"}}))
 	if strings.Contains(got, "hunter2") || !strings.HasSuffix(got, "… (truncated)") || len([]rune(got)) > progressLimit+20 {
 		t.Fatalf("got %q", got)
+	}
+}
+
+// The body is write-only too: its strings, at any depth and as JSON escapes them, are
+// hidden from an echoed answer, and its other values are not.
+func TestSummarizeHidesTheBodysStrings(t *testing.T) {
+	in := authing.TriggerInput{RequestBody: []byte(`{"eventName":"test","data":{"token":"tok-\"quoted\"-1","list":["deep-secret"],"n":12345}}`)}
+	got := summarize(`{"echo":{"eventName":"test","data":{"token":"tok-\"quoted\"-1","list":["deep-secret"],"n":12345}}}`, writeOnlyValues(in))
+	for _, secret := range []string{"quoted", "deep-secret", "test"} {
+		if strings.Contains(got, secret) {
+			t.Fatalf("%q is in %q", secret, got)
+		}
+	}
+	if !strings.Contains(got, "12345") {
+		t.Fatalf("a number was hidden: %q", got)
 	}
 }
 
@@ -337,4 +424,349 @@ resource "terraform_data" "deploy" {
 			},
 		}},
 	})
+}
+
+// actionInput is how one of the action's optional inputs is given.
+type actionInput int
+
+const (
+	inputUnset actionInput = iota
+	inputPlain
+	inputSensitive
+	inputEphemeral
+)
+
+var actionInputs = []actionInput{inputUnset, inputPlain, inputSensitive, inputEphemeral}
+
+func (i actionInput) String() string {
+	return [...]string{"unset", "plain", "sensitive", "ephemeral"}[i]
+}
+
+// The values of the combinations' sensitive and ephemeral variables, which must reach the
+// webhook and neither the state nor the CLI's output.
+const (
+	comboSensitive = "sensitive-combo-value-7e2a90"
+	comboEphemeral = "ephemeral-combo-value-4b8d1f"
+)
+
+// actionCombo is one combination of the action's optional inputs, fired at a webhook of
+// its own so that each delivery can be told apart.
+type actionCombo struct {
+	name          string
+	headers, body actionInput
+	webhookID     string
+}
+
+// newActionCombos adds a webhook for each of the sixteen combinations of request_headers
+// and request_body, each unset, plain, sensitive or ephemeral.
+func newActionCombos(emu *emulator.Server) []actionCombo {
+	var combos []actionCombo
+	for _, h := range actionInputs {
+		for _, b := range actionInputs {
+			name := fmt.Sprintf("headers_%s_body_%s", h, b)
+			id := emu.AddWebhook(emulator.Webhook{Name: name, URL: emu.ReceiverURL(name), Enabled: true, Events: []string{"user:created"}})
+			combos = append(combos, actionCombo{name: name, headers: h, body: b, webhookID: id})
+		}
+	}
+	return combos
+}
+
+// actionCombosConfig declares the variables and one action per combination.
+func actionCombosConfig(combos []actionCombo) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nvariable \"sensitive\" {\n  type      = string\n  sensitive = true\n  default   = %q\n}\n", comboSensitive)
+	fmt.Fprintf(&b, "\nvariable \"ephemeral\" {\n  type      = string\n  ephemeral = true\n  default   = %q\n}\n", comboEphemeral)
+	for _, c := range combos {
+		fmt.Fprintf(&b, "\naction \"authing_webhook_trigger\" %q {\n  config {\n    webhook_id = %q\n", c.name, c.webhookID)
+		if c.headers != inputUnset {
+			fmt.Fprintf(&b, "    request_headers = { x-combo = %s }\n", c.expr(c.headers))
+		}
+		if c.body != inputUnset {
+			fmt.Fprintf(&b, "    request_body = jsonencode({ eventName = \"test\", data = { combo = %s } })\n", c.expr(c.body))
+		}
+		b.WriteString("  }\n}\n")
+	}
+	return b.String()
+}
+
+// expr is the HCL expression of an input given as i.
+func (c actionCombo) expr(i actionInput) string {
+	switch i {
+	case inputSensitive:
+		return "var.sensitive"
+	case inputEphemeral:
+		return "var.ephemeral"
+	}
+	return fmt.Sprintf("%q", c.name)
+}
+
+// want is the header and body value the webhook must receive for an input, "" when unset.
+func (c actionCombo) want(i actionInput) string {
+	switch i {
+	case inputUnset:
+		return ""
+	case inputSensitive:
+		return comboSensitive
+	case inputEphemeral:
+		return comboEphemeral
+	}
+	return c.name
+}
+
+// checkComboDeliveries checks that each combination was delivered as arrives says: not at
+// all when fired is false, else exactly once with the inputs it returns.
+func checkComboDeliveries(emu *emulator.Server, combos []actionCombo, arrives func(actionCombo) (c actionCombo, fired bool)) error {
+	byPath := map[string][]emulator.ReceivedRequest{}
+	for _, r := range emu.Received() {
+		byPath[r.Path] = append(byPath[r.Path], r)
+	}
+	var problems []string
+	for _, configured := range combos {
+		got := byPath["/_emulator/receiver/"+configured.name]
+		c, fired := arrives(configured)
+		if want := map[bool]int{false: 0, true: 1}[fired]; len(got) != want {
+			problems = append(problems, fmt.Sprintf("%s: %d deliveries, want %d", c.name, len(got), want))
+			continue
+		}
+		if !fired {
+			continue
+		}
+		if h := got[0].Headers.Get("X-Combo"); h != c.want(c.headers) {
+			problems = append(problems, fmt.Sprintf("%s: header x-combo %q, want %q", c.name, h, c.want(c.headers)))
+		}
+		var body struct {
+			Data map[string]any `json:"data"`
+		}
+		if err := json.Unmarshal([]byte(got[0].Body), &body); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: body %q: %v", c.name, got[0].Body, err))
+			continue
+		}
+		if combo, _ := body.Data["combo"].(string); combo != c.want(c.body) || (c.body == inputUnset) != (body.Data["description"] != nil) {
+			problems = append(problems, fmt.Sprintf("%s: body %s, want data.combo %q (Authing's own test event when unset)", c.name, got[0].Body, c.want(c.body)))
+		}
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "\n"))
+	}
+	return nil
+}
+
+// Every combination of request_headers and request_body, each unset, plain, sensitive or
+// ephemeral, fires once from an action_trigger with what it configured, and leaves no
+// trace in state.
+func TestAccWebhookTriggerAction_everyInputCombinationFromActionTrigger(t *testing.T) {
+	env := newTestEnv(t)
+	combos := newActionCombos(env.emu)
+	cfg := actionCombosConfig(combos)
+	for _, c := range combos {
+		cfg += fmt.Sprintf(`
+resource "terraform_data" %[1]q {
+  input = "v1"
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.authing_webhook_trigger.%[1]s]
+    }
+  }
+}
+`, c.name)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(actionsMinimum)},
+		Steps: []resource.TestStep{{
+			Config: env.config(cfg),
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.expectDeliveries(len(combos)),
+				stateFunc(func() error {
+					return checkComboDeliveries(env.emu, combos, func(c actionCombo) (actionCombo, bool) { return c, true })
+				}),
+				expectNotInState("terraform_data."+combos[0].name, comboEphemeral),
+				expectNotInState("terraform_data."+combos[0].name, comboSensitive),
+			},
+		}},
+	})
+}
+
+// terraform116 is the first Terraform with before_destroy and after_destroy events,
+// on_failure, caller, -invoke with -target, and lifecycle { destroy = false }.
+var terraform116 = goversion.Must(goversion.NewVersion("1.16.0"))
+
+// stageBody is a request body that deliveries() reads back as "stage/release".
+func stageBody(stage, release string) string {
+	return fmt.Sprintf("jsonencode({ eventName = \"test\", data = { stage = %q, release = %s } })", stage, release)
+}
+
+// before_destroy and after_destroy fire once each, with their own body, around the
+// resource's own teardown firing; an apply that changes nothing fires none of them.
+func TestAccWebhookTriggerAction_destroyEvents(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("release", 1)[0]
+	cfg := env.config(fmt.Sprintf(`
+action "authing_webhook_trigger" "before" {
+  config {
+    webhook_id   = %[1]q
+    request_body = %[2]s
+  }
+}
+
+action "authing_webhook_trigger" "after" {
+  config {
+    webhook_id   = %[1]q
+    request_body = %[3]s
+  }
+}
+
+resource "authing_webhook_trigger" "smoke" {
+  webhook_id   = %[1]q
+  request_body = %[4]s
+  on_destroy = {
+    request_body = %[5]s
+  }
+
+  lifecycle {
+    action_trigger {
+      events  = [before_destroy]
+      actions = [action.authing_webhook_trigger.before]
+    }
+    action_trigger {
+      events  = [after_destroy]
+      actions = [action.authing_webhook_trigger.after]
+    }
+  }
+}
+`, id, stageBody("before_destroy", `"r1"`), stageBody("after_destroy", `"r1"`), stageBody("deploy", `"r1"`), stageBody("teardown", `"r1"`)))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(terraform116)},
+		Steps: []resource.TestStep{
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{expectDeliveryOrder(env, "deploy/r1")}},
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{expectDeliveryOrder(env, "deploy/r1")}},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			return deliveriesAre(env, "deploy/r1", "before_destroy/r1", "teardown/r1", "after_destroy/r1")
+		},
+	})
+}
+
+// onFailureConfig is a resource whose after_create action fails (its webhook does not
+// exist), with the given on_failure line, and a second resource that needs the first.
+func onFailureConfig(onFailure string) string {
+	return fmt.Sprintf(`
+provider "authing" {}
+
+action "authing_webhook_trigger" "missing" {
+  config {
+    webhook_id = "000000000000000000000000"
+  }
+}
+
+resource "terraform_data" "deploy" {
+  input = "v1"
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.authing_webhook_trigger.missing]
+      %s
+    }
+  }
+}
+
+resource "terraform_data" "next" {
+  input = terraform_data.deploy.output
+}
+`, onFailure)
+}
+
+// on_failure = continue turns the action's error into a warning and the apply goes on;
+// halt, the default, fails the apply with the provider's error and goes no further.
+func TestAccCLI_actionOnFailure(t *testing.T) {
+	for _, tt := range []struct {
+		name, line string
+		fails      bool
+	}{
+		{"continue", "on_failure = continue", false},
+		{"halt", "on_failure = halt", true},
+		{"default", "", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newTestEnv(t)
+			w := newWorkspace(t, onFailureConfig(tt.line), env.providerEnv()...)
+			w.skipBelowTerraform(terraform116.String())
+			out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color")
+			severity := map[bool]string{false: "Warning", true: "Error"}[tt.fails]
+			if (err != nil) != tt.fails || !regexp.MustCompile(`(?s)`+severity+`: Could not trigger webhook.*Webhook 000000000000000000000000 does not exist at Authing`).MatchString(out) {
+				t.Fatalf("want the provider's error as a %s and the apply failing %v; got %v:\n%s", severity, tt.fails, err, out)
+			}
+			if got, want := stateResources(t, w.state(), "terraform_data"), map[bool]int{false: 2, true: 1}[tt.fails]; got != want {
+				t.Fatalf("%d terraform_data in state, want %d:\n%s", got, want, out)
+			}
+			if st := env.emu.Stats(); st.Requests["trigger-webhook"] != 1 || st.Deliveries != 0 {
+				t.Fatalf("trigger requests %d, deliveries %d; want 1 and 0", st.Requests["trigger-webhook"], st.Deliveries)
+			}
+		})
+	}
+}
+
+// An action's configuration can use caller, the calling resource's attributes; with
+// -invoke, -target names the calling resource whose attributes it gets.
+func TestAccCLI_actionCallerAndInvokeWithTarget(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("release", 1)[0]
+	w := newWorkspace(t, fmt.Sprintf(`
+provider "authing" {}
+
+action "authing_webhook_trigger" "deploy" {
+  config {
+    webhook_id   = %q
+    request_body = %s
+  }
+}
+
+resource "terraform_data" "alpha" {
+  input = "alpha"
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.authing_webhook_trigger.deploy]
+    }
+  }
+}
+
+resource "terraform_data" "beta" {
+  input = "beta"
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.authing_webhook_trigger.deploy]
+    }
+  }
+}
+`, id, stageBody("deploy", "caller.input")), env.providerEnv()...)
+	w.skipBelowTerraform(terraform116.String())
+	if out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	got := deliveries(env)
+	slices.Sort(got)
+	if want := []string{"deploy/alpha", "deploy/beta"}; !slices.Equal(got, want) {
+		t.Fatalf("deliveries %v, want %v", got, want)
+	}
+	for _, target := range []string{"beta", "alpha"} {
+		out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color",
+			"-invoke=action.authing_webhook_trigger.deploy", "-target=terraform_data."+target)
+		if err != nil {
+			t.Fatalf("-target=terraform_data.%s: %v\n%s", target, err, out)
+		}
+		if all := deliveries(env); all[len(all)-1] != "deploy/"+target {
+			t.Fatalf("-target=terraform_data.%s: deliveries %v", target, all)
+		}
+	}
+	if n := env.emu.Stats().Deliveries; n != 4 {
+		t.Fatalf("%d deliveries, want 4: each -invoke fires once, for its target only", n)
+	}
 }

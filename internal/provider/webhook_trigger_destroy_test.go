@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
@@ -162,4 +163,45 @@ func TestAccWebhookTrigger_teardownFault(t *testing.T) {
 			})
 		})
 	}
+}
+
+// Under lifecycle { destroy = false } (Terraform 1.16), Terraform forgets a firing instead
+// of destroying it, on replacement and on terraform destroy, without calling Delete: so
+// on_destroy fires nothing. Removing the block takes its lifecycle with it: that is an
+// ordinary destroy, which fires on_destroy.
+func TestAccWebhookTrigger_lifecycleDestroyFalseForgetsWithoutTeardown(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("release", 1)[0]
+	cfg := func(release string) string {
+		return env.config(triggerConfig(id, fmt.Sprintf(`  request_body = %s
+  triggers     = { release = %q }
+  on_destroy = {
+    request_body = %s
+  }
+
+  lifecycle {
+    destroy = false
+  }
+`, stageBody("deploy", fmt.Sprintf("%q", release)), release, stageBody("teardown", fmt.Sprintf("%q", release)))))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(terraform116)},
+		Steps: []resource.TestStep{
+			{Config: cfg("r1"), ConfigStateChecks: []statecheck.StateCheck{expectDeliveryOrder(env, "deploy/r1")}},
+			{Config: cfg("r2"), ConfigStateChecks: []statecheck.StateCheck{expectDeliveryOrder(env, "deploy/r1", "deploy/r2")}},
+			{Config: cfg("r2"), Destroy: true},
+			{
+				Config: cfg("r3"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(trigger, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{expectDeliveryOrder(env, "deploy/r1", "deploy/r2", "deploy/r3")},
+			},
+			{Config: env.config(""), ConfigStateChecks: []statecheck.StateCheck{expectDeliveryOrder(env, "deploy/r1", "deploy/r2", "deploy/r3", "teardown/r3")}},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			return deliveriesAre(env, "deploy/r1", "deploy/r2", "deploy/r3", "teardown/r3")
+		},
+	})
 }

@@ -153,7 +153,7 @@ func (r *webhookTriggerResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in, inDiags := triggerInput(ctx, plan.WebhookID, plan.RequestHeaders, plan.RequestBody)
+	in, inDiags := triggerInput(plan.WebhookID, plan.RequestHeaders, plan.RequestBody)
 	result, diags := fire(ctx, r.data, timeout, in, inDiags, triggerOutcome, nil)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -194,7 +194,7 @@ func (r *webhookTriggerResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in, inDiags := triggerInput(ctx, state.WebhookID, teardown.RequestHeaders, teardown.RequestBody)
+	in, inDiags := triggerInput(state.WebhookID, teardown.RequestHeaders, teardown.RequestBody)
 	_, diags = fire(ctx, r.data, timeout, in, inDiags, teardownOutcome, nil)
 	resp.Diagnostics.Append(diags...)
 }
