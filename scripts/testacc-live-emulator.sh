@@ -29,6 +29,9 @@ done
 [ -s "$work/receiver-url" ] || { echo "the receiver did not start within 10s:" >&2; cat "$work/receiver.log" >&2; exit 1; }
 export AUTHING_LIVE_RECEIVER_URL="$(cat "$work/receiver-url")/authing"
 
+# The newest Terraform, so that the tests of identities, query and the action run too.
+export TF_ACC_TERRAFORM_PATH=${TF_ACC_TERRAFORM_PATH:-$(scripts/tool.sh terraform-1.16)}
+
 started=$SECONDS
 AUTHING_LIVE=1 scripts/testacc-live.sh
 echo "==> Live mode against the emulator took $((SECONDS - started)) s"
