@@ -474,11 +474,18 @@ func (s *Server) logDelivery(w *webhookRecord, body map[string]any, headers map[
 	if err != nil {
 		entry.ErrorMessage = err.Error()
 	}
-	s.mu.Lock()
-	if live, ok := s.byID[w.WebhookID]; ok {
-		live.logs = append(live.logs, entry)
+	record := func() {
+		s.mu.Lock()
+		if live, ok := s.byID[w.WebhookID]; ok {
+			live.logs = append(live.logs, entry)
+		}
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
+	if s.opts.LogDelay > 0 {
+		time.AfterFunc(s.opts.LogDelay, record)
+		return
+	}
+	record()
 }
 
 func (s *Server) getWebhookLogs(c *call) (any, *apiError) {

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -62,8 +61,13 @@ type faultState struct {
 	remaining int
 }
 
+// AllRoutes names every API route at once in InjectFault, the token and logs routes
+// included: a chaos test's faults hit wherever a proxy in front of Authing could fail.
+const AllRoutes = "*"
+
 // InjectFault adds a fault to a route, named by its verb ("trigger-webhook",
-// "list-webhooks", "get-management-token", ...). Faults of a route apply in the order added.
+// "list-webhooks", "get-management-token", ...) or AllRoutes. Faults of a route apply in
+// the order added, before those of AllRoutes.
 func (s *Server) InjectFault(route string, f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -74,6 +78,13 @@ func (s *Server) InjectFault(route string, f Fault) {
 func (s *Server) takeFault(route string, after bool) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if f := s.takeFaultLocked(route, after); f != nil {
+		return f
+	}
+	return s.takeFaultLocked(AllRoutes, after)
+}
+
+func (s *Server) takeFaultLocked(route string, after bool) *Fault {
 	list := s.faults[route]
 	for i, f := range list {
 		if f.AfterProcessing != after {
@@ -83,7 +94,7 @@ func (s *Server) takeFault(route string, after bool) *Fault {
 			f.skip--
 			continue
 		}
-		if f.Rate > 0 && f.Rate < 1 && rand.Float64() >= f.Rate {
+		if f.Rate > 0 && f.Rate < 1 && s.faultRand.Float64() >= f.Rate {
 			continue
 		}
 		hit := f.Fault
