@@ -74,6 +74,13 @@ func (s *Server) InjectFault(route string, f Fault) {
 	s.faults[route] = append(s.faults[route], &faultState{Fault: f, skip: f.Skip, remaining: f.Times})
 }
 
+// ClearFaults removes every injected fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.faults)
+}
+
 // takeFault returns the fault that hits this request of route in the given phase, if any.
 func (s *Server) takeFault(route string, after bool) *Fault {
 	s.mu.Lock()
