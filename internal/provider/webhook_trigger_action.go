@@ -100,16 +100,16 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 		return
 	}
 	in, inDiags := triggerInput(ctx, m.WebhookID, m.RequestHeaders, m.RequestBody)
-	result, diags := fire(ctx, a.data, timeout, in, inDiags, triggerOutcome, func() {
+	result, diags := fire(ctx, a.data, timeout, in, inDiags, newFiringID(), triggerOutcome, func() {
 		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Triggering Authing webhook %s", in.WebhookID)})
 	})
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	summary := summarize(result.Response, in.RequestHeaders)
+	summary := summarize(result.response, in.RequestHeaders)
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Webhook %s answered: %s", in.WebhookID, summary)})
-	if problems := unmetExpectations(result.Response, expect); len(problems) > 0 {
+	if problems := unmetExpectations(result.response, expect); len(problems) > 0 {
 		resp.Diagnostics.AddError("Webhook answer did not match expect",
 			fmt.Sprintf("Webhook %s fired, but its answer did not have what expect asks for:\n- %s\n\nThe answer began: %s", in.WebhookID, strings.Join(problems, "\n- "), summary))
 	}
