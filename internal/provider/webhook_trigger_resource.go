@@ -62,7 +62,7 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:      true,
-				Description:   "Unique identifier of this firing; a new firing gets a new one.",
+				Description:   "Unique identifier of this firing; a new firing gets a new one. It is sent to the endpoint as the `Idempotency-Key` request header (unless `request_headers` sets that header), so that a receiver can de-duplicate, and lets a firing whose answer was lost be found in Authing's delivery logs.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"webhook_id": schema.StringAttribute{
