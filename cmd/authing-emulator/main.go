@@ -24,8 +24,10 @@ func main() {
 	lifetime := flag.Duration("token-lifetime", emulator.DefaultTokenLifetime, "lifetime of issued management tokens")
 	latency := flag.Duration("latency", 0, "delay added to every API answer")
 	rate := flag.Int("rate-limit", emulator.DefaultRateLimit, "requests per second per user pool before HTTP 429 (negative: no limit)")
-	pageSize := flag.Int("page-size", 0, "webhooks and logs served per page whatever limit asks (0: as limit asks)")
+	pageSize := flag.Int("page-size", 0, "webhooks and logs served per page whatever limit asks, over 50 included (0: as limit asks, and a limit over 50 is refused)")
 	notFound := flag.String("not-found", string(emulator.NotFoundBusiness404), "how get-webhook answers an unknown ID: 404 (statusCode 404) or null (statusCode 200, data null)")
+	oldestFirst := flag.Bool("logs-oldest-first", false, "list get-webhook-logs oldest first (default: newest first)")
+	refuseDeletes := flag.Bool("refuse-deletes", false, "answer delete-webhook with data.success false and delete nothing, as a server that refuses would")
 	var missing routeList
 	flag.Var(&missing, "missing-route", "answer this route (such as get-webhook) with HTTP 404 \"Cannot GET\", as a server without it would; repeatable")
 	flag.Parse()
@@ -36,13 +38,15 @@ func main() {
 		log.Fatal("authing-emulator: set AUTHING_ACCESS_KEY_SECRET to the secret the emulator should accept")
 	}
 	srv, err := emulator.New(emulator.Options{
-		Keys:          []emulator.AccessKey{{ID: *keyID, Secret: secret}},
-		TokenLifetime: *lifetime,
-		Latency:       *latency,
-		RateLimit:     *rate,
-		PageSize:      *pageSize,
-		NotFound:      emulator.NotFoundStyle(*notFound),
-		MissingRoutes: missing,
+		Keys:            []emulator.AccessKey{{ID: *keyID, Secret: secret}},
+		TokenLifetime:   *lifetime,
+		Latency:         *latency,
+		RateLimit:       *rate,
+		PageSize:        *pageSize,
+		NotFound:        emulator.NotFoundStyle(*notFound),
+		MissingRoutes:   missing,
+		LogsOldestFirst: *oldestFirst,
+		RefuseDeletes:   *refuseDeletes,
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -204,6 +204,12 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		a := c.send(ctx, r, payload, tok, n)
 		if succeeded(a) {
 			c.throttle.reset()
+			if refused(a.env.Data) {
+				e := c.failure(r, a, n)
+				e.Err = errors.New("data.success: false in the answer: Authing did not do what was asked")
+				e.Outcome = notFired(r)
+				return e
+			}
 			if out == nil || len(a.env.Data) == 0 || string(a.env.Data) == "null" {
 				return nil
 			}
@@ -339,6 +345,16 @@ func isAuthFailure(a attempt) bool {
 // any 2xx HTTP status.
 func succeeded(a attempt) bool {
 	return a.err == nil && a.envErr == nil && a.status >= 200 && a.status < 300 && a.env.StatusCode == 200
+}
+
+// refused reports an answer whose data says {"success": false}: the Node SDK 4.x types
+// delete-webhook's answer (and other calls' answers) as IsSuccessRespDto, and such an
+// answer means that nothing was done, under a statusCode of 200.
+func refused(data json.RawMessage) bool {
+	var flag struct {
+		Success json.RawMessage `json:"success"`
+	}
+	return len(data) > 0 && data[0] == '{' && json.Unmarshal(data, &flag) == nil && string(flag.Success) == "false"
 }
 
 // isCertificateError reports a TLS certificate the client refused: asking again gets the

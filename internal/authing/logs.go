@@ -1,22 +1,48 @@
 package authing
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // MaxWebhookLogs is the most delivery logs GetWebhookLogs returns.
 const MaxWebhookLogs = 200
 
-// WebhookLog is one delivery of a webhook, as get-webhook-logs reports it. Bodies and
-// headers are kept as the JSON the API sent; RequestHeaders can hold the webhook's secret
-// (x-authing-webhook-secret), so treat them as sensitive.
+// secretHeaders are the headers in which Authing sends a webhook's secret: its webhook
+// guide names X-Authing-Token, and the OpenAPI document's log example carries the secret
+// under both names.
+var secretHeaders = []string{"x-authing-token", "x-authing-webhook-secret"}
+
+// WebhookLog is one delivery of a webhook, as get-webhook-logs reports it.
 type WebhookLog struct {
+	WebhookID string
+	EventName string
+	// RequestBody and ResponseBody are the JSON the API sent (any JSON value).
+	RequestBody  json.RawMessage
+	ResponseBody json.RawMessage
+	// RequestHeaders and ResponseHeaders have lower-case names and text values (JSON text
+	// for values that are not strings). Headers that carry a secret are left out: those
+	// named in secretHeaders, in any letter case, and any whose value is a secret the
+	// client knows (the webhook's, the access key secret, a token).
+	RequestHeaders     map[string]string
+	ResponseHeaders    map[string]string
+	ResponseStatusCode int
+	// Timestamp is the delivery's time in RFC 3339, and Time the same instant.
+	Timestamp    string
+	Time         time.Time
+	Success      bool
+	ErrorMessage string
+}
+
+// wireLog is a WebhookLogDto as the API sends it.
+type wireLog struct {
 	WebhookID          string          `json:"webhookId"`
 	EventName          string          `json:"eventName"`
 	RequestBody        json.RawMessage `json:"requestBody"`
@@ -24,88 +50,154 @@ type WebhookLog struct {
 	ResponseStatusCode int             `json:"responseStatusCode"`
 	ResponseHeaders    json.RawMessage `json:"responseHeaders"`
 	ResponseBody       json.RawMessage `json:"responseBody"`
-	// Timestamp is the API's timestamp: a string as sent, or a number of milliseconds
-	// since the epoch rendered as RFC 3339.
-	Timestamp    logTime `json:"timestamp"`
-	Success      bool    `json:"success"`
-	ErrorMessage string  `json:"errorMessage"`
-}
-
-type logPage struct {
-	TotalCount int          `json:"totalCount"`
-	List       []WebhookLog `json:"list"`
+	Timestamp          json.RawMessage `json:"timestamp"`
+	Success            bool            `json:"success"`
+	ErrorMessage       string          `json:"errorMessage"`
 }
 
 // GetWebhookLogs returns up to limit (1 to MaxWebhookLogs) of a webhook's latest
 // deliveries, newest first.
 //
-// The documentation says neither in which order the API lists logs nor whether it serves
-// the limit asked. The first page tells both: its size is the page size served, and its
-// timestamps, when they rise, show an oldest-first server, for which the latest entries
-// are on the last pages. Those pages are then fetched concurrently, like a listing.
+// Nothing documents the order in which the API lists logs, nor whether it serves the
+// limit asked. The first page tells the page size served; the timestamps of the list's
+// two ends tell the order (the last page is read when the first page's ends cannot).
+// When the order cannot be told, the call fails rather than return deliveries that may
+// be the oldest ones. The pages holding the latest entries are then fetched
+// concurrently, like a listing.
 func (c *Client) GetWebhookLogs(ctx context.Context, webhookID string, limit int) ([]WebhookLog, error) {
 	op := "get webhook logs " + webhookID
 	if webhookID == "" || limit < 1 || limit > MaxWebhookLogs {
 		return nil, &Error{Operation: op, Err: fmt.Errorf("need a webhook ID and a limit between 1 and %d", MaxWebhookLogs)}
 	}
+	secrets := c.knownSecrets(ctx, webhookID)
 	first, err := c.logPage(ctx, webhookID, 1, min(limit, pageLimit))
 	if err != nil {
 		return nil, err
 	}
-	want := min(limit, first.TotalCount)
-	if _, err := planPages(op, want, len(first.List)); err != nil || want == 0 {
+	w, err := planWindow(op, first.TotalCount, len(first.List), limit, false)
+	if err != nil || w.to == 0 {
 		return []WebhookLog{}, err
 	}
-	served := len(first.List)
-	// Indices (from 0, in the server's order) of the entries wanted.
-	from, to := 0, want
-	oldestFirst := ascending(first.List)
-	if oldestFirst {
-		from, to = first.TotalCount-want, first.TotalCount
+	fetch := func(ctx context.Context, page int) ([]wireLog, error) {
+		p, err := c.logPage(ctx, webhookID, page, w.limit)
+		return p.List, err
 	}
-	// The pages holding them; page 1 is already here. (A lower lo would change nothing:
-	// page 1 is never fetched again, and entries outside from..to are skipped below.)
-	lo, hi := from/served+1, (to+served-1)/served
-	// Each worker fills its own pages[page], as ListWebhooks does; no lock is needed.
-	pages := make([][]WebhookLog, hi+1)
-	pages[1] = first.List
-	err = c.fetchPages(ctx, pageRange(max(lo, 2), hi), func(ctx context.Context, page int) error {
-		p, err := c.logPage(ctx, webhookID, page, min(served, pageLimit))
-		pages[page] = p.List
-		return err
-	})
+	held := map[int][]wireLog{1: first.List}
+	oldestFirst, err := c.logOrder(ctx, op, w, held, fetch)
 	if err != nil {
 		return nil, err
 	}
-	var picked []WebhookLog
-	for page := lo; page <= hi; page++ {
-		for i, l := range pages[page] {
-			if idx := (page-1)*served + i; idx >= from && idx < to {
-				picked = append(picked, l)
-			}
-		}
+	if oldestFirst {
+		w, _ = planWindow(op, first.TotalCount, len(first.List), limit, true)
 	}
-	if len(picked) != want {
+	pages, err := fetchWindow(ctx, c, w, held, fetch)
+	if err != nil {
+		return nil, err
+	}
+	picked := pick(w, pages)
+	if len(picked) != w.to-w.from {
 		return nil, listError(op, fmt.Errorf("expected %d of the %d logs (totalCount) but the pages held %d; "+
-			"the logs may have changed while they were read, so try again", want, first.TotalCount, len(picked)))
+			"the logs may have changed while they were read, so try again", w.to-w.from, w.total, len(picked)))
 	}
 	if oldestFirst {
 		slices.Reverse(picked)
 	}
-	return picked, nil
-}
-
-// ascending reports a page whose timestamps rise: a server that lists oldest first.
-func ascending(list []WebhookLog) bool {
-	if len(list) < 2 {
-		return false
+	out := make([]WebhookLog, len(picked))
+	for i, l := range picked {
+		t, text, ok := parseTimestamp(l.Timestamp)
+		if !ok {
+			return nil, listError(op, fmt.Errorf("a log's timestamp %s is neither an ISO 8601 time with a zone nor epoch milliseconds", snippet(l.Timestamp)))
+		}
+		if i > 0 && t.After(out[i-1].Time) {
+			return nil, listError(op, fmt.Errorf("the logs are not in time order (%s comes after %s), so the latest cannot be told", text, out[i-1].Timestamp))
+		}
+		out[i] = WebhookLog{
+			WebhookID: l.WebhookID, EventName: l.EventName, RequestBody: l.RequestBody, ResponseBody: l.ResponseBody,
+			RequestHeaders: scrubHeaders(l.RequestHeaders, secrets), ResponseHeaders: scrubHeaders(l.ResponseHeaders, secrets),
+			ResponseStatusCode: l.ResponseStatusCode, Timestamp: text, Time: t, Success: l.Success, ErrorMessage: l.ErrorMessage,
+		}
 	}
-	a, b := list[0].Timestamp.t, list[len(list)-1].Timestamp.t
-	return !a.IsZero() && !b.IsZero() && a.Before(b)
+	return out, nil
 }
 
-func (c *Client) logPage(ctx context.Context, webhookID string, page, limit int) (logPage, error) {
-	var p logPage
+// logOrder reports whether the server lists logs oldest first, from the timestamps of the
+// list's first and last entries. It reads the last page (into held) when the first page's
+// own ends do not tell: equal or unreadable timestamps on a list that goes on.
+func (c *Client) logOrder(ctx context.Context, op string, w window, held map[int][]wireLog, fetch func(context.Context, int) ([]wireLog, error)) (bool, error) {
+	list := held[1]
+	if w.total < 2 {
+		return false, nil
+	}
+	head, tail := list[0].Timestamp, list[len(list)-1].Timestamp
+	a, _, okA := parseTimestamp(head)
+	b, _, okB := parseTimestamp(tail)
+	if (!okA || !okB || a.Equal(b)) && w.total > len(list) {
+		lastPage := w.pageOf(w.total - 1)
+		page, err := fetch(ctx, lastPage)
+		if err != nil {
+			return false, err
+		}
+		held[lastPage] = page
+		if len(page) > 0 {
+			tail = page[len(page)-1].Timestamp
+			b, _, okB = parseTimestamp(tail)
+		}
+	}
+	for _, end := range []struct {
+		raw json.RawMessage
+		ok  bool
+	}{{head, okA}, {tail, okB}} {
+		if !end.ok {
+			return false, listError(op, fmt.Errorf("cannot tell which end of the list is the newest: the timestamp %s is neither an ISO 8601 time with a zone nor epoch milliseconds", snippet(end.raw)))
+		}
+	}
+	return a.Before(b), nil
+}
+
+// knownSecrets are the secrets a log header must not carry: the webhook's own, when
+// get-webhook can be read (a failure leaves the name rule to do the work), and those the
+// client holds.
+func (c *Client) knownSecrets(ctx context.Context, webhookID string) []string {
+	c.redactMu.RLock()
+	secrets := slices.Clone(c.redactions)
+	c.redactMu.RUnlock()
+	if w, err := c.GetWebhook(ctx, webhookID); err == nil && w.Secret != "" {
+		secrets = append(secrets, w.Secret)
+	}
+	return secrets
+}
+
+// scrubHeaders renders logged headers as lower-case names and text values, without the
+// headers that carry a secret.
+func scrubHeaders(raw json.RawMessage, secrets []string) map[string]string {
+	out := map[string]string{}
+	var headers map[string]json.RawMessage
+	if json.Unmarshal(raw, &headers) != nil {
+		return out
+	}
+	for name, v := range headers {
+		name = strings.ToLower(name)
+		var text string
+		if json.Unmarshal(v, &text) != nil {
+			var compact bytes.Buffer
+			if json.Compact(&compact, v) == nil {
+				text = compact.String()
+			}
+		}
+		if slices.Contains(secretHeaders, name) || isSecret(strings.TrimSpace(text), secrets) {
+			continue
+		}
+		out[name] = text
+	}
+	return out
+}
+
+func isSecret(value string, secrets []string) bool {
+	return value != "" && slices.Contains(secrets, value)
+}
+
+func (c *Client) logPage(ctx context.Context, webhookID string, page, limit int) (pageData[wireLog], error) {
+	var p pageData[wireLog]
 	err := c.do(ctx, request{
 		op:     "get webhook logs " + webhookID + " (page " + strconv.Itoa(page) + ")",
 		method: http.MethodPost,
@@ -113,29 +205,4 @@ func (c *Client) logPage(ctx context.Context, webhookID string, page, limit int)
 		body:   map[string]any{"webhookId": webhookID, "page": page, "limit": limit},
 	}, &p)
 	return p, err
-}
-
-// logTime is a log timestamp: an RFC 3339 string or a number of milliseconds since the
-// epoch. Text keeps what the API sent (numbers rendered as RFC 3339); t is the instant,
-// zero when unreadable.
-type logTime struct {
-	Text string
-	t    time.Time
-}
-
-// UnmarshalJSON reads a string or a number.
-func (l *logTime) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		l.Text = s
-		l.t, _ = time.Parse(time.RFC3339Nano, s)
-		return nil
-	}
-	var ms float64
-	if err := json.Unmarshal(b, &ms); err != nil {
-		return nil //nolint:nilerr // an unreadable timestamp is kept empty rather than failing the listing
-	}
-	l.t = time.UnixMilli(int64(ms)).UTC()
-	l.Text = l.t.Format(time.RFC3339Nano)
-	return nil
 }

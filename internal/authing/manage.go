@@ -49,7 +49,8 @@ func (c *Client) UpdateWebhook(ctx context.Context, webhookID string, in Webhook
 	return w, err
 }
 
-// DeleteWebhook deletes a webhook. Deleting one that does not exist is not an error.
+// DeleteWebhook deletes a webhook. Deleting one that does not exist is not an error; an
+// answer of data.success false is (see refused): the webhook was not deleted.
 func (c *Client) DeleteWebhook(ctx context.Context, webhookID string) error {
 	body := map[string][]string{"webhookIds": {webhookID}}
 	return c.do(ctx, request{op: "delete webhook " + webhookID, method: http.MethodPost, path: "delete-webhook", body: body}, nil)

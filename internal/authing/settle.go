@@ -2,7 +2,6 @@ package authing
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -58,8 +57,8 @@ func (c *Client) FindDelivery(ctx context.Context, webhookID, firingID string) D
 		} else {
 			s.Reads++
 			for _, l := range logs {
-				if headerValue(l.RequestHeaders, FiringIDHeader) == firingID {
-					s.Found, s.Delivery, s.Err = true, Delivery{Response: "null", At: l.Timestamp.t}, nil
+				if l.RequestHeaders[strings.ToLower(FiringIDHeader)] == firingID {
+					s.Found, s.Delivery, s.Err = true, Delivery{Response: "null", At: l.Time}, nil
 					if len(l.ResponseBody) > 0 {
 						canon, err := CanonicalJSON(l.ResponseBody)
 						if err != nil {
@@ -78,29 +77,6 @@ func (c *Client) FindDelivery(ctx context.Context, webhookID, firingID string) D
 	}
 }
 
-// headerValue reads one header, by name in any letter case, from a log's headers: a JSON
-// object of strings (or of lists of strings).
-func headerValue(raw json.RawMessage, name string) string {
-	var headers map[string]json.RawMessage
-	if json.Unmarshal(raw, &headers) != nil {
-		return ""
-	}
-	for k, v := range headers {
-		if !strings.EqualFold(k, name) {
-			continue
-		}
-		var s string
-		if json.Unmarshal(v, &s) == nil {
-			return s
-		}
-		var list []string
-		if json.Unmarshal(v, &list) == nil && len(list) > 0 {
-			return list[0]
-		}
-	}
-	return ""
-}
-
 // FindCreated returns the webhooks that a create of in, begun at since, may have made:
 // those whose every field matches in and whose createdAt is no earlier than since less
 // CreateClockSkew. IDs in exclude (webhooks already known to be someone's) are left out.
@@ -114,11 +90,12 @@ func (c *Client) FindCreated(ctx context.Context, in WebhookInput, since time.Ti
 		if exclude != nil && exclude(w.WebhookID) {
 			continue
 		}
-		created, ok := parseAPITime(w.CreatedAt)
-		if ok && created.Before(since.Add(-CreateClockSkew)) {
+		// The client gives createdAt as RFC 3339 when it could read it, as sent otherwise.
+		created, err := time.Parse(time.RFC3339Nano, w.CreatedAt)
+		if err != nil || created.Before(since.Add(-CreateClockSkew)) {
 			continue
 		}
-		if ok && in.matches(w) {
+		if in.matches(w) {
 			found = append(found, w)
 		}
 	}
@@ -154,15 +131,4 @@ func sameSet(a, b []string) bool {
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(slices.Compact(a), slices.Compact(b))
-}
-
-// parseAPITime reads a time the API sends: ISO 8601 with Z, +08:00 or +0800 and any
-// fraction of a second.
-func parseAPITime(s string) (time.Time, bool) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
 }

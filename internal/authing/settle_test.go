@@ -91,36 +91,6 @@ func TestFindDeliveryReportsUnreadableLogs(t *testing.T) {
 	}
 }
 
-func TestHeaderValueInAnyCaseAndShape(t *testing.T) {
-	for raw, want := range map[string]string{
-		`{"idempotency-key":"a"}`:      "a",
-		`{"IDEMPOTENCY-KEY":"b"}`:      "b",
-		`{"Idempotency-Key":["c"]}`:    "c",
-		`{"x":"d"}`:                    "",
-		`"not an object"`:              "",
-		`{"idempotency-key":42}`:       "",
-		`{"idempotency-key":[]}`:       "",
-		`{"idempotency-keys":"wrong"}`: "",
-	} {
-		if got := headerValue(json.RawMessage(raw), FiringIDHeader); got != want {
-			t.Errorf("headerValue(%s) = %q, want %q", raw, got, want)
-		}
-	}
-}
-
-func TestParseAPITime(t *testing.T) {
-	want := time.Date(2022, 9, 20, 0, 55, 0, 188e6, time.UTC)
-	for _, s := range []string{"2022-09-20T08:55:00.188+0800", "2022-09-20T08:55:00.188+08:00", "2022-09-20T00:55:00.188Z", "2022-09-20T00:55:00.188000Z"} {
-		got, ok := parseAPITime(s)
-		if !ok || !got.Equal(want) {
-			t.Errorf("parseAPITime(%q) = %v, %v; want %v", s, got, ok, want)
-		}
-	}
-	if _, ok := parseAPITime("yesterday"); ok {
-		t.Error("parseAPITime read a word as a time")
-	}
-}
-
 func listServer(t *testing.T, webhooks []Webhook) *Client {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -13,8 +13,8 @@ import (
 )
 
 // Where Authing's documentation is silent, the client must be right under every answer
-// it allows. Each test here pins one row of DESIGN.md's "Where Authing's documentation is
-// silent".
+// it allows. Each test here pins one row of DESIGN.md's "What Authing documents, and where
+// it is silent".
 
 // A server may serve fewer webhooks a page than limit asks: every webhook is still listed,
 // in order, at ceil(W/served) requests.

@@ -9,15 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 )
-
-// pageLimit is the API's largest page size for list-webhooks.
-const pageLimit = 50
-
-// maxPages bounds a listing (a million webhooks), so that a wrong totalCount cannot make
-// the client allocate or request without end.
-const maxPages = 20000
 
 // Webhook is the API's WebhookDto.
 type Webhook struct {
@@ -35,6 +27,32 @@ type Webhook struct {
 	UpdatedAt   string       `json:"updatedAt"`
 }
 
+// UnmarshalJSON reads a WebhookDto. createdAt and updatedAt are read in every form Authing
+// may send them (see parseTimestamp) and kept as RFC 3339 text; a value that is no time
+// is kept as sent, since nothing the client does depends on it.
+func (w *Webhook) UnmarshalJSON(b []byte) error {
+	type plain Webhook
+	var v struct {
+		plain
+		CreatedAt json.RawMessage `json:"createdAt"`
+		UpdatedAt json.RawMessage `json:"updatedAt"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*w = Webhook(v.plain)
+	w.CreatedAt, w.UpdatedAt = timeText(v.CreatedAt), timeText(v.UpdatedAt)
+	return nil
+}
+
+// timeText is a timestamp as RFC 3339 text, or as sent when it is no time.
+func timeText(raw json.RawMessage) string {
+	if _, text, ok := parseTimestamp(raw); ok {
+		return text
+	}
+	return jsonText(raw)
+}
+
 // RetryConfig is a webhook's retryConfig (Node SDK 4.x): whether and how Authing retries a
 // failed delivery. DelayUnit is Second, Minute, Hour or Day.
 type RetryConfig struct {
@@ -42,11 +60,6 @@ type RetryConfig struct {
 	Count     *int64 `json:"count,omitempty"`
 	Delay     *int64 `json:"delay,omitempty"`
 	DelayUnit string `json:"delayUnit,omitempty"`
-}
-
-type webhookPage struct {
-	TotalCount int       `json:"totalCount"`
-	List       []Webhook `json:"list"`
 }
 
 // ListWebhooks returns every webhook of the user pool in the API's order.
@@ -63,118 +76,41 @@ func (c *Client) ListWebhooks(ctx context.Context) ([]Webhook, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan, err := planPages(op, first.TotalCount, len(first.List))
+	w, err := planWindow(op, first.TotalCount, len(first.List), maxListItems, false)
 	if err != nil {
 		return nil, err
 	}
-	results := make([][]Webhook, plan.pages)
-	results[0] = first.List
-	err = c.fetchPages(ctx, pageRange(2, plan.pages), func(ctx context.Context, page int) error {
-		p, err := c.listPage(ctx, page, plan.limit)
-		results[page-1] = p.List
-		return err
+	pages, err := fetchWindow(ctx, c, w, map[int][]Webhook{1: first.List}, func(ctx context.Context, page int) ([]Webhook, error) {
+		p, err := c.listPage(ctx, page, w.limit)
+		return p.List, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	seen := make(map[string]bool, first.TotalCount)
-	all := make([]Webhook, 0, first.TotalCount)
-	for _, page := range results {
-		for _, w := range page {
-			if w.WebhookID == "" {
+	seen := make(map[string]bool, w.total)
+	all := make([]Webhook, 0, w.total)
+	for _, page := range pages {
+		for _, hook := range page {
+			if hook.WebhookID == "" {
 				return nil, listError(op, errors.New("the answer holds a webhook without a webhookId"))
 			}
-			if !seen[w.WebhookID] {
-				seen[w.WebhookID] = true
-				all = append(all, w)
+			if !seen[hook.WebhookID] {
+				seen[hook.WebhookID] = true
+				all = append(all, hook)
 			}
 		}
 	}
-	if len(all) != first.TotalCount {
+	if len(all) != w.total {
 		return nil, listError(op, fmt.Errorf("the API reported %d webhooks (totalCount) but its %d pages of %d held %d distinct ones; "+
-			"the list may have changed while it was read, so try again", first.TotalCount, plan.pages, plan.served, len(all)))
+			"the list may have changed while it was read, so try again", w.total, w.pages(), w.served, len(all)))
 	}
 	return all, nil
 }
 
-// pagePlan is how a listing is read, from what its first page held.
-type pagePlan struct {
-	served int // items the server put on the first page
-	limit  int // the limit later pages ask for: the served size, within the API's cap
-	pages  int // pages in all
-}
-
-// planPages reads a first page: total is its totalCount, served how many items it held.
-func planPages(op string, total, served int) (pagePlan, error) {
-	switch {
-	case total < 0:
-		return pagePlan{}, listError(op, fmt.Errorf("the API reported a negative totalCount (%d)", total))
-	case total > maxPages*pageLimit:
-		return pagePlan{}, listError(op, fmt.Errorf("the API reports %d items, more than the %d the provider lists", total, maxPages*pageLimit))
-	case total > served && served == 0:
-		return pagePlan{}, listError(op, fmt.Errorf("the API reported %d items (totalCount) but its first page held none", total))
-	case total <= served:
-		return pagePlan{served: served, limit: pageLimit, pages: 1}, nil
-	}
-	return pagePlan{served: served, limit: min(served, pageLimit), pages: (total + served - 1) / served}, nil
-}
-
-func listError(op string, err error) *Error {
-	return &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200, Err: err}
-}
-
-// pageRange is the page numbers from..to, inclusive (none when to < from).
-func pageRange(from, to int) []int {
-	var pages []int
-	for n := from; n <= to; n++ {
-		pages = append(pages, n)
-	}
-	return pages
-}
-
-// fetchPages calls fetch for each page number, at most Config.ListConcurrency at a time,
-// and stops at the first error. It is what errgroup with SetLimit would do; the client
-// imports the standard library only (DESIGN.md), and these lines are all it takes.
-func (c *Client) fetchPages(ctx context.Context, pages []int, fetch func(context.Context, int) error) error {
-	if len(pages) == 0 {
-		return nil
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	next := make(chan int)
-	var (
-		wg       sync.WaitGroup
-		errOnce  sync.Once
-		firstErr error
-	)
-	for range min(c.cfg.ListConcurrency, len(pages)) {
-		wg.Go(func() {
-			for page := range next {
-				if err := fetch(ctx, page); err != nil {
-					errOnce.Do(func() { firstErr = err; cancel() })
-				}
-			}
-		})
-	}
-	for _, page := range pages {
-		select {
-		case next <- page:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	close(next)
-	wg.Wait()
-	if firstErr != nil {
-		return firstErr
-	}
-	return ctx.Err()
-}
-
-func (c *Client) listPage(ctx context.Context, page, limit int) (webhookPage, error) {
-	var p webhookPage
+// listPage reads one page of list-webhooks. An answer without data gives a zero page,
+// whose nil TotalCount planWindow refuses.
+func (c *Client) listPage(ctx context.Context, page, limit int) (pageData[Webhook], error) {
+	var p pageData[Webhook]
 	err := c.do(ctx, request{
 		op:     "list webhooks (page " + strconv.Itoa(page) + ")",
 		method: http.MethodGet,

@@ -18,9 +18,22 @@ import (
 )
 
 const (
-	webhookUserAgent    = "authing-webhook@2.0"
-	webhookSecretHeader = "x-authing-webhook-secret"
+	webhookUserAgent = "authing-webhook@2.0"
+	// webhookAccept is the Accept header of Authing's deliveries (the OpenAPI log example).
+	webhookAccept = "application/json, text/plain, */*"
+	// throttledMessage is the message of Authing's documented HTTP 429 answer.
+	throttledMessage = "您的请求已超过最大数量限制，请稍后重试"
+	// logTimeLayout is the documented format of a log's timestamp,
+	// "2022-09-20T08:55:00.188+0800": milliseconds, and an offset without a colon.
+	logTimeLayout = "2006-01-02T15:04:05.000-0700"
 )
+
+// secretHeaders carry a webhook's secret on every delivery: Authing's webhook guide names
+// X-Authing-Token, and the OpenAPI log example shows the secret under both names.
+var secretHeaders = []string{"x-authing-token", "x-authing-webhook-secret"}
+
+// logZone is the zone of log timestamps: the documented example's +0800 (China).
+var logZone = time.FixedZone("CST", 8*60*60)
 
 // apiError is a business error: HTTP 200 with a non-200 statusCode.
 type apiError struct {
@@ -125,7 +138,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		c.pool = pool
 	}
 	if s.throttled(c.pool) {
-		writeJSON(w, http.StatusTooManyRequests, map[string]any{"statusCode": 429, "message": "Too Many Requests", "requestId": requestID})
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{"statusCode": 429, "message": throttledMessage})
 		return
 	}
 	if r.Method == http.MethodPost {
@@ -288,14 +301,9 @@ func (s *Server) listWebhooks(c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	if page < 1 {
-		return nil, badRequest("page must be at least 1")
-	}
-	if limit < 1 || limit > 50 {
-		return nil, badRequest("limit must be between 1 and 50")
-	}
-	if s.opts.PageSize > 0 {
-		limit = s.opts.PageSize
+	limit, e = s.pageLimit(page, limit)
+	if e != nil {
+		return nil, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -304,6 +312,23 @@ func (s *Server) listWebhooks(c *call) (any, *apiError) {
 		list = append(list, s.webhooks[i].dto())
 	}
 	return map[string]any{"totalCount": len(s.webhooks), "list": list}, nil
+}
+
+// pageLimit checks a page request and returns the page size served. Authing refuses a
+// limit over 50 ("limit must not be greater than 50", the Node SDK's tests); with
+// Options.PageSize the emulator plays a server that serves its own size whatever limit asks.
+func (s *Server) pageLimit(page, limit int) (int, *apiError) {
+	switch {
+	case page < 1:
+		return 0, badRequest("page must be at least 1")
+	case limit < 1:
+		return 0, badRequest("limit must be at least 1")
+	case s.opts.PageSize > 0:
+		return s.opts.PageSize, nil
+	case limit > 50:
+		return 0, badRequest("limit must not be greater than 50")
+	}
+	return limit, nil
 }
 
 func (s *Server) lookup(id string) (*webhookRecord, *apiError) {
@@ -377,10 +402,10 @@ func (s *Server) triggerWebhook(c *call) (any, *apiError) {
 // deliver sends one request to the webhook's URL. It counts the delivery before sending,
 // so that a delivery the endpoint saw is always counted.
 //
-// It sends what Authing's webhook guide says every delivery carries: user-agent
-// authing-webhook@2.0, x-authing-webhook-secret when the webhook has a secret,
-// x-authing-userpool-id, and the trigger's request headers, with the body in the
-// webhook's content type.
+// It sends what Authing's webhook guide and the OpenAPI log example show every delivery
+// carrying: user-agent authing-webhook@2.0, Accept, the secret in X-Authing-Token and
+// x-authing-webhook-secret when the webhook has one, x-authing-userpool-id, and the
+// trigger's request headers, with the body in the webhook's content type.
 func (s *Server) deliver(w *webhookRecord, headers map[string]string, body map[string]any) (any, int, map[string]string, error) {
 	u, err := url.Parse(w.URL)
 	if err != nil || !isLoopback(u.Hostname()) || (u.Scheme != "http" && u.Scheme != "https") {
@@ -441,17 +466,20 @@ func (s *Server) deliver(w *webhookRecord, headers map[string]string, body map[s
 // deliveryHeaders are the headers of a delivery: the trigger's, then Authing's own, which
 // a trigger cannot override. Delivery logs show them all, the secret included.
 func deliveryHeaders(w *webhookRecord, pool string, trigger map[string]string) map[string]string {
-	h := make(map[string]string, len(trigger)+4)
+	h := make(map[string]string, len(trigger)+6)
 	for k, v := range trigger {
 		h[strings.ToLower(k)] = v
 	}
+	h["accept"] = webhookAccept
 	h["content-type"] = w.ContentType
 	h["user-agent"] = webhookUserAgent
 	h["x-authing-userpool-id"] = pool
-	if w.Secret != "" {
-		h[webhookSecretHeader] = w.Secret
-	} else {
-		delete(h, webhookSecretHeader)
+	for _, name := range secretHeaders {
+		if w.Secret != "" {
+			h[name] = w.Secret
+		} else {
+			delete(h, name)
+		}
 	}
 	return h
 }
@@ -465,7 +493,6 @@ func (s *Server) logDelivery(w *webhookRecord, body map[string]any, headers map[
 		ResponseStatusCode: status,
 		ResponseHeaders:    respHeaders,
 		ResponseBody:       resp,
-		Timestamp:          time.Now().UTC().Format(time.RFC3339Nano),
 		Success:            err == nil && status >= 200 && status < 300,
 	}
 	if name, ok := body["eventName"].(string); ok {
@@ -474,6 +501,18 @@ func (s *Server) logDelivery(w *webhookRecord, body map[string]any, headers map[
 	if err != nil {
 		entry.ErrorMessage = err.Error()
 	}
+	s.mu.Lock()
+	if live, ok := s.byID[w.WebhookID]; ok {
+		// Milliseconds, as Authing records them, and strictly rising, so that the order of
+		// a webhook's logs can always be told from their timestamps.
+		at := time.Now().Truncate(time.Millisecond)
+		if !at.After(live.lastLog) {
+			at = live.lastLog.Add(time.Millisecond)
+		}
+		live.lastLog = at
+		entry.Timestamp = at.In(logZone).Format(logTimeLayout)
+	}
+	s.mu.Unlock()
 	record := func() {
 		s.mu.Lock()
 		if live, ok := s.byID[w.WebhookID]; ok {
@@ -500,26 +539,28 @@ func (s *Server) getWebhookLogs(c *call) (any, *apiError) {
 	if _, e := field(c, "limit", &limit); e != nil {
 		return nil, e
 	}
-	if page < 1 || limit < 1 || limit > 50 {
-		return nil, badRequest("page must be at least 1 and limit between 1 and 50")
-	}
-	w, e := s.lookup(id)
+	limit, e := s.pageLimit(page, limit)
 	if e != nil {
 		return nil, e
 	}
-	if s.opts.PageSize > 0 {
-		limit = s.opts.PageSize
+	if id == "" {
+		return nil, badRequest("webhookId is required")
+	}
+	// The document: an unknown webhookId gives no error, an empty list.
+	var logs []webhookLog
+	if w, e := s.lookup(id); e == nil {
+		logs = w.logs
 	}
 	list := []webhookLog{}
-	for i := (page - 1) * limit; i < len(w.logs) && i < page*limit; i++ {
+	for i := (page - 1) * limit; i < len(logs) && i < page*limit; i++ {
 		// Newest first, unless the emulator plays a server that serves oldest first.
-		j := len(w.logs) - 1 - i
+		j := len(logs) - 1 - i
 		if s.opts.LogsOldestFirst {
 			j = i
 		}
-		list = append(list, w.logs[j])
+		list = append(list, logs[j])
 	}
-	return map[string]any{"totalCount": len(w.logs), "list": list}, nil
+	return map[string]any{"totalCount": len(logs), "list": list}, nil
 }
 
 func validEvent(name string) bool {

@@ -49,8 +49,9 @@ type Options struct {
 	Latency time.Duration
 	// RateLimit is requests per second per user pool; 0 means DefaultRateLimit, <0 none.
 	RateLimit int
-	// PageSize, when positive, is how many webhooks list-webhooks serves a page whatever
-	// limit asks, as a server that clamps limit would. 0 serves limit.
+	// PageSize, when positive, is how many entries list-webhooks and get-webhook-logs serve
+	// a page whatever limit asks (a limit over 50 included), as a server that clamps limit
+	// would. 0 serves limit, and refuses a limit over 50 as Authing does.
 	PageSize int
 	// NotFound is how get-webhook answers an unknown webhook ID. Authing's documentation
 	// does not say; both styles are plausible.
@@ -68,6 +69,10 @@ type Options struct {
 	// FaultSeed seeds the choice of which requests a Fault with a Rate hits, so that a
 	// test's fault schedule can be replayed; 0 picks a random seed.
 	FaultSeed uint64
+	// RefuseDeletes makes delete-webhook answer statusCode 200 with data.success false and
+	// delete nothing, as the Node SDK 4.x types allow. SetRefuseDeletes changes it while
+	// serving.
+	RefuseDeletes bool
 }
 
 // NotFoundStyle is how the emulator answers a read of an unknown webhook.
@@ -251,6 +256,13 @@ func (s *Server) IssuedTokens() []string {
 func (s *Server) SetRouteMissing(verb string, missing bool) {
 	s.mu.Lock()
 	s.missing[verb] = missing
+	s.mu.Unlock()
+}
+
+// SetRefuseDeletes makes delete-webhook refuse (data.success false) or delete again.
+func (s *Server) SetRefuseDeletes(refuse bool) {
+	s.mu.Lock()
+	s.opts.RefuseDeletes = refuse
 	s.mu.Unlock()
 }
 

@@ -11,8 +11,9 @@ import (
 type FaultKind string
 
 const (
-	// FaultHTTPStatus answers with Fault.Status: 429 with an optional Retry-After, 500 and
-	// 503 with a JSON envelope, 502 with an HTML page as proxies send, 504 with an empty body.
+	// FaultHTTPStatus answers with Fault.Status: 429 with Authing's documented body, 500
+	// and 503 with a JSON envelope (each with an optional Retry-After), 502 with an HTML
+	// page as proxies send, 504 with an empty body.
 	FaultHTTPStatus FaultKind = "http-status"
 	// FaultBusinessError answers HTTP 200 with Fault.StatusCode, APICode and Message.
 	FaultBusinessError FaultKind = "business-error"
@@ -128,6 +129,11 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request, f *Fault, request
 			_, _ = w.Write([]byte("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n"))
 		case http.StatusGatewayTimeout:
 			w.WriteHeader(f.Status)
+		case http.StatusTooManyRequests:
+			if f.RetryAfter != "" {
+				w.Header().Set("Retry-After", f.RetryAfter)
+			}
+			writeJSON(w, f.Status, map[string]any{"statusCode": f.Status, "message": throttledMessage})
 		default:
 			if f.RetryAfter != "" {
 				w.Header().Set("Retry-After", f.RetryAfter)

@@ -3,11 +3,12 @@ package emulator
 import (
 	"bytes"
 	"crypto/hmac"
-	"crypto/sha1" //nolint:gosec // HMAC-SHA1 is the scheme the Node SDK signs with; the emulator must speak it.
+	"crypto/sha1" //nolint:gosec // HMAC-SHA1 is the scheme the Node and C# SDKs sign with; the emulator must speak it.
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -18,13 +19,14 @@ const maxClockSkew = 15 * time.Minute
 // signedScheme is the Authorization prefix of signed requests.
 const signedScheme = "authing "
 
-// verifySigned checks a request signed as the official Node SDK 4.x signs it:
+// verifySigned checks a signed request, as the official SDKs that sign make them:
 //
 //	authorization: authing <accessKeyId>:<base64 HMAC-SHA1(accessKeySecret, stringToSign)>
 //
-// where stringToSign is the method, a newline, every date and x-authing-* header as
-// "name:value\n" sorted by name, and the path, followed by "?k=v&..." of the query (GET)
-// or of the top-level keys of the JSON body (POST), sorted by key. It returns the user
+// The Node SDK 4.x sends a date header (RFC 1123) and signs it with every x-authing-*
+// header (nodeStringToSign); the C# SDK sends no date but x-authing-date in epoch
+// milliseconds, and signs five fixed headers (csharpStringToSign). Both sign the path and
+// the query of a GET or the top-level keys of a POST's JSON body. It returns the user
 // pool of the access key.
 func (s *Server) verifySigned(r *http.Request, auth string, raw []byte, now time.Time) (string, *apiError) {
 	cred := strings.TrimSpace(strings.TrimPrefix(auth, signedScheme))
@@ -38,9 +40,22 @@ func (s *Server) verifySigned(r *http.Request, auth string, raw []byte, now time
 	if !known {
 		return "", &apiError{statusCode: 401, apiCode: 1006, message: "unknown access key"}
 	}
-	date, err := http.ParseTime(r.Header.Get("date"))
-	if err != nil {
-		return "", &apiError{statusCode: 401, apiCode: 1007, message: "a signed request needs a date header in RFC 1123 format"}
+	build := nodeStringToSign
+	var date time.Time
+	if v := r.Header.Get("date"); v != "" || r.Header.Get("x-authing-date") == "" {
+		d, err := http.ParseTime(v)
+		if err != nil {
+			return "", &apiError{statusCode: 401, apiCode: 1007, message: "a signed request needs a date header in RFC 1123 format, or x-authing-date"}
+		}
+		date = d
+	} else {
+		ms, err := strconv.ParseInt(r.Header.Get("x-authing-date"), 10, 64)
+		if err != nil {
+			// Authing's error-handling page: apiCode 1303, the timestamp must be a Unix
+			// time in milliseconds.
+			return "", &apiError{statusCode: 401, apiCode: 1303, message: "x-authing-date must be a Unix time in milliseconds"}
+		}
+		date, build = time.UnixMilli(ms), csharpStringToSign
 	}
 	if d := now.Sub(date); d > maxClockSkew || d < -maxClockSkew {
 		return "", &apiError{statusCode: 401, apiCode: 1008, message: "the request's date is more than 15 minutes from the server's clock"}
@@ -50,7 +65,7 @@ func (s *Server) verifySigned(r *http.Request, auth string, raw []byte, now time
 		return "", aerr
 	}
 	mac := hmac.New(sha1.New, []byte(key.Secret))
-	mac.Write([]byte(stringToSign(r, params)))
+	mac.Write([]byte(build(r, params)))
 	want := base64.StdEncoding.EncodeToString(mac.Sum(nil))
 	if !hmac.Equal([]byte(want), []byte(signature)) {
 		return "", &apiError{statusCode: 401, apiCode: 1009, message: "the signature does not match"}
@@ -88,7 +103,9 @@ func signedParams(r *http.Request, raw []byte) (map[string]string, *apiError) {
 	return params, nil
 }
 
-func stringToSign(r *http.Request, params map[string]string) string {
+// nodeStringToSign is authing-node-sdk 4.0.1's buildStringToSign: the method, every date
+// and x-authing-* header as "name:value\n" sorted by name, then signedResource.
+func nodeStringToSign(r *http.Request, params map[string]string) string {
 	var b strings.Builder
 	b.WriteString(r.Method + "\n")
 	var names []string
@@ -103,9 +120,32 @@ func stringToSign(r *http.Request, params map[string]string) string {
 	for _, name := range names {
 		b.WriteString(name + ":" + strings.TrimSpace(clean.Replace(r.Header.Get(name))) + "\n")
 	}
-	b.WriteString(r.URL.Path)
+	return b.String() + signedResource(r.URL.Path, params)
+}
+
+// csharpHeaders are the headers authing-csharp-sdk's AKSKService.ComposeStringToSign
+// signs, in its order; other x-authing-* headers are sent unsigned.
+var csharpHeaders = []string{"x-authing-date", "x-authing-sdk-version", "x-authing-signature-method", "x-authing-signature-nonce", "x-authing-signature-version"}
+
+// csharpStringToSign is ComposeStringToSign of authing-csharp-sdk 3.2.5: the method, then
+// one line for each of csharpHeaders, "name:value" or empty when the header is absent,
+// then signedResource (its BuildQuerystring).
+func csharpStringToSign(r *http.Request, params map[string]string) string {
+	var b strings.Builder
+	b.WriteString(r.Method + "\n")
+	for _, name := range csharpHeaders {
+		if v := r.Header.Values(name); len(v) > 0 {
+			b.WriteString(name + ":" + v[0])
+		}
+		b.WriteString("\n")
+	}
+	return b.String() + signedResource(r.URL.Path, params)
+}
+
+// signedResource is the path, followed when there are parameters by "?k=v&..." sorted by key.
+func signedResource(path string, params map[string]string) string {
 	if len(params) == 0 {
-		return b.String()
+		return path
 	}
 	keys := make([]string, 0, len(params))
 	for k := range params {
@@ -116,5 +156,5 @@ func stringToSign(r *http.Request, params map[string]string) string {
 	for i, k := range keys {
 		pairs[i] = k + "=" + params[k]
 	}
-	return b.String() + "?" + strings.Join(pairs, "&")
+	return path + "?" + strings.Join(pairs, "&")
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,7 @@ type webhookRecord struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	logs      []webhookLog
+	lastLog   time.Time // the time of the latest log
 }
 
 type webhookDTO struct {
@@ -264,12 +266,18 @@ func (s *Server) deleteWebhook(c *call) (any, *apiError) {
 	if len(ids) == 0 {
 		return nil, badRequest("webhookIds must be a non-empty array")
 	}
+	// The Node SDK 4.x types the answer as IsSuccessRespDto; a server that refuses says
+	// success: false under statusCode 200, and deletes nothing.
 	s.mu.Lock()
+	if s.opts.RefuseDeletes {
+		s.mu.Unlock()
+		return map[string]bool{"success": false}, nil
+	}
 	for _, id := range ids {
 		s.removeLocked(id)
 	}
 	s.mu.Unlock()
-	return nil, nil
+	return map[string]bool{"success": true}, nil
 }
 
 // ReceivedRequest is one request the built-in receiver answered.
@@ -287,20 +295,26 @@ func (s *Server) Received() []ReceivedRequest {
 	return append([]ReceivedRequest(nil), s.received...)
 }
 
-// secretMatches reports whether a delivery to the receiver carries, in
-// x-authing-webhook-secret, the secret of a webhook whose URL is this receiver's: the
-// check a real endpoint makes to refuse forged calls. A webhook without a secret never
-// matches.
+// secretMatches reports whether a delivery to the receiver carries the secret of a webhook
+// whose URL is this receiver's, in X-Authing-Token or x-authing-webhook-secret, and no
+// other value in either: the check a real endpoint makes to refuse forged calls. A webhook
+// without a secret never matches.
 func (s *Server) secretMatches(r *http.Request) bool {
-	got := r.Header.Get(webhookSecretHeader)
-	if got == "" {
+	var got []string
+	for _, name := range secretHeaders {
+		got = append(got, r.Header.Values(name)...)
+	}
+	if len(got) == 0 {
 		return false
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, w := range s.webhooks {
 		u, err := url.Parse(w.URL)
-		if err == nil && u.Path == r.URL.Path && w.Secret != "" && subtle.ConstantTimeCompare([]byte(w.Secret), []byte(got)) == 1 {
+		if err != nil || u.Path != r.URL.Path || w.Secret == "" {
+			continue
+		}
+		if !slices.ContainsFunc(got, func(v string) bool { return subtle.ConstantTimeCompare([]byte(w.Secret), []byte(v)) != 1 }) {
 			return true
 		}
 	}

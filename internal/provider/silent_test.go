@@ -20,7 +20,7 @@ import (
 )
 
 // The provider against servers that behave in each way Authing's documentation allows
-// (DESIGN.md, "Where Authing's documentation is silent").
+// (DESIGN.md, "What Authing documents, and where it is silent").
 
 // A server that serves 10 webhooks a page whatever limit asks: every webhook is listed,
 // in the API's order.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -42,6 +41,7 @@ var webhookLogObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"timestamp":            types.StringType,
 	"error_message":        types.StringType,
 	"request_headers":      types.MapType{ElemType: types.StringType},
+	"response_headers":     types.MapType{ElemType: types.StringType},
 	"request_body":         types.StringType,
 	"response_body":        types.StringType,
 }}
@@ -53,7 +53,7 @@ func (d *webhookLogsDataSource) Metadata(_ context.Context, req datasource.Metad
 func (d *webhookLogsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "The latest deliveries of a webhook (get-webhook-logs), newest first, so that a smoke test can check that real deliveries succeeded. " +
-			"The webhook's secret, which Authing sends in the `x-authing-webhook-secret` header, is never exposed.",
+			"The webhook's secret, which Authing sends in the `x-authing-token` and `x-authing-webhook-secret` headers and records in the logs, is never exposed.",
 		Attributes: map[string]schema.Attribute{
 			"webhook_id": schema.StringAttribute{
 				Required: true, Validators: []validator.String{notBlankValidator},
@@ -66,8 +66,9 @@ func (d *webhookLogsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"id": schema.StringAttribute{Computed: true, Description: "The webhook ID."},
 			"logs": schema.ListAttribute{
 				Computed: true, ElementType: webhookLogObjectType,
-				Description: "Deliveries, newest first: `event_name`, `success`, `response_status_code`, `timestamp` (as the API gives it), `error_message`, " +
-					"`request_headers` (without the secret header), and `request_body` and `response_body` as JSON strings (null when absent), for `jsondecode()`.",
+				Description: "Deliveries, newest first: `event_name`, `success`, `response_status_code`, `timestamp` (RFC 3339, for `timecmp()` and `timeadd()`), `error_message`, " +
+					"`request_headers` and `response_headers` (lower-case names; without `x-authing-token`, `x-authing-webhook-secret` and any header whose value is a secret the provider knows), " +
+					"and `request_body` and `response_body` as JSON strings (null when absent), for `jsondecode()`.",
 			},
 		},
 	}
@@ -102,9 +103,10 @@ func (d *webhookLogsDataSource) Read(ctx context.Context, req datasource.ReadReq
 			"event_name":           types.StringValue(l.EventName),
 			"success":              types.BoolValue(l.Success),
 			"response_status_code": types.Int64Value(int64(l.ResponseStatusCode)),
-			"timestamp":            types.StringValue(l.Timestamp.Text),
+			"timestamp":            types.StringValue(l.Timestamp),
 			"error_message":        types.StringValue(l.ErrorMessage),
-			"request_headers":      types.MapValueMust(types.StringType, logHeaders(l.RequestHeaders)),
+			"request_headers":      stringMap(l.RequestHeaders),
+			"response_headers":     stringMap(l.ResponseHeaders),
 			"request_body":         jsonString(l.RequestBody),
 			"response_body":        jsonString(l.ResponseBody),
 		}))
@@ -114,24 +116,14 @@ func (d *webhookLogsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// logHeaders renders logged request headers as strings, without the webhook's secret.
-func logHeaders(raw json.RawMessage) map[string]attr.Value {
-	out := map[string]attr.Value{}
-	var headers map[string]json.RawMessage
-	if json.Unmarshal(raw, &headers) != nil {
-		return out
-	}
+// stringMap is headers as a Terraform map. The client has already left out the headers
+// that carry a secret.
+func stringMap(headers map[string]string) types.Map {
+	out := make(map[string]attr.Value, len(headers))
 	for name, v := range headers {
-		if strings.EqualFold(name, "x-authing-webhook-secret") {
-			continue
-		}
-		var s string
-		if json.Unmarshal(v, &s) != nil {
-			s = string(v)
-		}
-		out[strings.ToLower(name)] = types.StringValue(s)
+		out[name] = types.StringValue(v)
 	}
-	return out
+	return types.MapValueMust(types.StringType, out)
 }
 
 // jsonString is a JSON value in canonical form, or null when absent.

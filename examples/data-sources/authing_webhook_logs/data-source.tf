@@ -1,5 +1,6 @@
 # After a smoke test fires a webhook, check that Authing's latest real deliveries
-# succeeded. depends_on makes the read wait for the firing.
+# succeeded, and that the latest one came after the firing. depends_on makes the read
+# wait for the firing.
 data "authing_webhook_logs" "deploy" {
   webhook_id = authing_webhook_trigger.smoke.webhook_id
   limit      = 5
@@ -9,6 +10,11 @@ data "authing_webhook_logs" "deploy" {
     postcondition {
       condition     = alltrue([for l in self.logs : l.success])
       error_message = "A recent delivery failed: ${jsonencode([for l in self.logs : { status = l.response_status_code, error = l.error_message } if !l.success])}"
+    }
+    postcondition {
+      # timestamps are RFC 3339, so timecmp() compares them with triggered_at.
+      condition     = length(self.logs) > 0 && timecmp(self.logs[0].timestamp, timeadd(authing_webhook_trigger.smoke.triggered_at, "-1m")) >= 0
+      error_message = "No delivery since the smoke test fired."
     }
   }
 }

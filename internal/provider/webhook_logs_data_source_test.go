@@ -1,0 +1,103 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/authing/terraform-provider-authing/internal/emulator"
+)
+
+// Against a server that lists logs oldest first, in Authing's documented timestamp format
+// ("2022-09-20T08:55:00.188+0800"), authing_webhook_logs returns the newest deliveries,
+// newest first, with RFC 3339 timestamps that timecmp() accepts in configuration; the
+// webhook's secret, which the deliveries carry under two names, is nowhere in the state
+// file nor in terraform show -json.
+func TestAccWebhookLogs_documentedFormatOldestFirst(t *testing.T) {
+	const secret = "whsec-documented"
+	env := newTestEnv(t, emulator.Options{PageSize: 4, LogsOldestFirst: true})
+	id := env.emu.AddWebhook(emulator.Webhook{Name: "logged", URL: env.emu.ReceiverURL("logged"), Enabled: true, Events: []string{"test"}, Secret: secret})
+	logs := "data.authing_webhook_logs.latest"
+	rfc3339 := knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+08:00$`))
+	entry := func(n int) knownvalue.Check {
+		return knownvalue.ObjectPartial(map[string]knownvalue.Check{
+			"request_body": knownvalue.StringExact(fmt.Sprintf(`{"data":{"n":%d},"eventName":"test"}`, n)),
+			"timestamp":    rfc3339,
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config: env.config(chainedFirings(id, 7) + fmt.Sprintf(`
+data "authing_webhook_logs" "latest" {
+  webhook_id = %[1]q
+  limit      = 5
+  depends_on = [authing_webhook_trigger.fire_6]
+}
+
+locals {
+  logs = data.authing_webhook_logs.latest.logs
+}
+
+# What a smoke test asks: is the latest delivery after the others, and recent?
+output "latest_after_oldest_read" {
+  value = timecmp(local.logs[0].timestamp, local.logs[4].timestamp)
+}
+
+output "latest_within_an_hour" {
+  value = timecmp(timeadd(local.logs[0].timestamp, "1h"), plantimestamp())
+}
+`, id)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(logs, tfjsonpath.New("logs"), knownvalue.ListExact([]knownvalue.Check{entry(6), entry(5), entry(4), entry(3), entry(2)})),
+				statecheck.ExpectKnownValue(logs, tfjsonpath.New("logs").AtSliceIndex(0).AtMapKey("request_headers"), knownvalue.MapPartial(map[string]knownvalue.Check{
+					"accept": knownvalue.StringExact("application/json, text/plain, */*"), "user-agent": knownvalue.StringExact("authing-webhook@2.0"),
+				})),
+				statecheck.ExpectKnownOutputValue("latest_after_oldest_read", knownvalue.Int64Exact(1)),
+				statecheck.ExpectKnownOutputValue("latest_within_an_hour", knownvalue.Int64Exact(1)),
+				stateFunc(func() error {
+					for _, r := range env.emu.Received() {
+						if r.Headers.Get("X-Authing-Token") != secret || r.Headers.Get("X-Authing-Webhook-Secret") != secret {
+							return fmt.Errorf("a delivery did not carry the secret under both names: %v", r.Headers)
+						}
+					}
+					return nil
+				}),
+				expectNotInState(logs, secret),
+			},
+			// The state file itself, as the framework reads it back.
+			Check: func(s *terraform.State) error {
+				raw, err := json.Marshal(s)
+				if err != nil {
+					return err
+				}
+				if !strings.Contains(string(raw), "authing_webhook_logs") || strings.Contains(string(raw), secret) {
+					return fmt.Errorf("the state file holds the secret, or no logs")
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// chainedFirings fires webhookID n times, one after another (fire_0 to fire_<n-1>), so
+// that the order of the deliveries is known.
+func chainedFirings(webhookID string, n int) string {
+	var b strings.Builder
+	for i := range n {
+		dependsOn := ""
+		if i > 0 {
+			dependsOn = fmt.Sprintf("  depends_on   = [authing_webhook_trigger.fire_%d]\n", i-1)
+		}
+		fmt.Fprintf(&b, "\nresource \"authing_webhook_trigger\" \"fire_%d\" {\n  webhook_id   = %q\n  request_body = jsonencode({ eventName = \"test\", data = { n = %d } })\n%s}\n", i, webhookID, i, dependsOn)
+	}
+	return b.String()
+}
