@@ -78,19 +78,11 @@ func TestAccSettle_unreadableLogsLeaveMayHaveFired(t *testing.T) {
 	}
 }
 
-// The same settling serves the action and on_destroy.
-func TestAccSettle_lostActionAndTeardownFirings(t *testing.T) {
+// The same settling serves on_destroy and the action.
+func TestAccSettle_lostTeardownAndActionFirings(t *testing.T) {
 	env := newTestEnv(t)
 	id := env.emu.SeedWebhooks("hook", 1)[0]
-	w := newWorkspace(t, fmt.Sprintf(`
-provider "authing" {}
-
-action "authing_webhook_trigger" "on_demand" {
-  config {
-    webhook_id = %q
-  }
-}
-`, id)+triggerConfig(id, "  on_destroy = {}\n"), env.providerEnv()...)
+	w := newWorkspace(t, "provider \"authing\" {}\n"+triggerConfig(id, "  on_destroy = {}\n"), env.providerEnv()...)
 	if out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -99,12 +91,21 @@ action "authing_webhook_trigger" "on_demand" {
 	if err != nil || !strings.Contains(out, "confirmed from Authing's logs") {
 		t.Fatalf("the teardown firing was not settled: %v\n%s", err, out)
 	}
-	if got := len(receivedFiringIDs(env.emu)); got != 2 {
-		t.Fatalf("%d deliveries after a firing and its teardown, want 2", got)
+	if ids := receivedFiringIDs(env.emu); len(ids) != 2 || ids[0] == ids[1] {
+		t.Fatalf("firing IDs %v after a firing and its teardown: want two, each its own", ids)
 	}
-	if !w.terraformAtLeast(actionsMinimum.String()) {
+	if !w.supportsActions() {
 		return
 	}
+	w.write(fmt.Sprintf(`
+provider "authing" {}
+
+action "authing_webhook_trigger" "on_demand" {
+  config {
+    webhook_id = %q
+  }
+}
+`, id))
 	env.emu.InjectFault("trigger-webhook", lostAnswer)
 	out, err = w.run("apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action.authing_webhook_trigger.on_demand")
 	if err != nil || !strings.Contains(out, "confirmed from Authing's logs") {
