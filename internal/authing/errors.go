@@ -80,6 +80,15 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
+// OutcomeOf returns the Outcome of a failed call, NotApplicable when err carries none.
+func OutcomeOf(err error) Outcome {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Outcome
+	}
+	return NotApplicable
+}
+
 // IsNotFound reports whether err is the API's answer that an object does not exist. An
 // HTTP 404 is not: it is what a server or proxy without the route answers.
 func IsNotFound(err error) bool {

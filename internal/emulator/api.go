@@ -511,9 +511,20 @@ func (s *Server) logDelivery(w *webhookRecord, body map[string]any, headers map[
 		}
 		live.lastLog = at
 		entry.Timestamp = at.In(logZone).Format(logTimeLayout)
-		live.logs = append(live.logs, entry)
 	}
 	s.mu.Unlock()
+	record := func() {
+		s.mu.Lock()
+		if live, ok := s.byID[w.WebhookID]; ok {
+			live.logs = append(live.logs, entry)
+		}
+		s.mu.Unlock()
+	}
+	if s.opts.LogDelay > 0 {
+		time.AfterFunc(s.opts.LogDelay, record)
+		return
+	}
+	record()
 }
 
 func (s *Server) getWebhookLogs(c *call) (any, *apiError) {

@@ -15,8 +15,10 @@ package emulator
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	mathrand "math/rand/v2"
 	"net"
 	"net/http"
 	"sync"
@@ -61,6 +63,12 @@ type Options struct {
 	// LogsOldestFirst serves get-webhook-logs oldest first; by default newest first. The
 	// documentation does not say which order the real API uses.
 	LogsOldestFirst bool
+	// LogDelay, when positive, is how long a delivery takes to appear in get-webhook-logs,
+	// as on a server that writes its logs asynchronously.
+	LogDelay time.Duration
+	// FaultSeed seeds the choice of which requests a Fault with a Rate hits, so that a
+	// test's fault schedule can be replayed; 0 picks a random seed.
+	FaultSeed uint64
 	// RefuseDeletes makes delete-webhook answer statusCode 200 with data.success false and
 	// delete nothing, as the Node SDK 4.x types allow. SetRefuseDeletes changes it while
 	// serving.
@@ -99,6 +107,7 @@ type Server struct {
 	rateCount map[string]int
 	seq       int
 	missing   map[string]bool
+	faultRand *mathrand.Rand // guarded by mu
 }
 
 // New returns a Server that is not yet listening.
@@ -131,6 +140,7 @@ func New(opts Options) (*Server, error) {
 		rateCount: map[string]int{},
 		missing:   map[string]bool{},
 		stats:     Stats{Requests: map[string]int{}},
+		faultRand: newFaultRand(opts.FaultSeed),
 		delivery: &http.Client{
 			Timeout: 30 * time.Second,
 			// The emulator delivers to loopback only, and never follows a redirect off it.
@@ -261,6 +271,13 @@ func (s *Server) ExpireTokens() {
 	s.mu.Lock()
 	s.revoked = time.Now()
 	s.mu.Unlock()
+}
+
+func newFaultRand(seed uint64) *mathrand.Rand {
+	if seed == 0 {
+		seed = binary.LittleEndian.Uint64(randomBytes(8))
+	}
+	return mathrand.New(mathrand.NewPCG(seed, seed))
 }
 
 func randomBytes(n int) []byte {

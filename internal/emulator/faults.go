@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -63,18 +62,37 @@ type faultState struct {
 	remaining int
 }
 
+// AllRoutes names every API route at once in InjectFault, the token and logs routes
+// included: a chaos test's faults hit wherever a proxy in front of Authing could fail.
+const AllRoutes = "*"
+
 // InjectFault adds a fault to a route, named by its verb ("trigger-webhook",
-// "list-webhooks", "get-management-token", ...). Faults of a route apply in the order added.
+// "list-webhooks", "get-management-token", ...) or AllRoutes. Faults of a route apply in
+// the order added, before those of AllRoutes.
 func (s *Server) InjectFault(route string, f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults[route] = append(s.faults[route], &faultState{Fault: f, skip: f.Skip, remaining: f.Times})
 }
 
+// ClearFaults removes every injected fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.faults)
+}
+
 // takeFault returns the fault that hits this request of route in the given phase, if any.
 func (s *Server) takeFault(route string, after bool) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if f := s.takeFaultLocked(route, after); f != nil {
+		return f
+	}
+	return s.takeFaultLocked(AllRoutes, after)
+}
+
+func (s *Server) takeFaultLocked(route string, after bool) *Fault {
 	list := s.faults[route]
 	for i, f := range list {
 		if f.AfterProcessing != after {
@@ -84,7 +102,7 @@ func (s *Server) takeFault(route string, after bool) *Fault {
 			f.skip--
 			continue
 		}
-		if f.Rate > 0 && f.Rate < 1 && rand.Float64() >= f.Rate {
+		if f.Rate > 0 && f.Rate < 1 && s.faultRand.Float64() >= f.Rate {
 			continue
 		}
 		hit := f.Fault

@@ -258,6 +258,15 @@ resource "authing_webhook_trigger" "smoke" {
 // skipBelowTerraform skips a CLI test on Terraform older than minimum, and on OpenTofu.
 func (w *workspace) skipBelowTerraform(minimum string) {
 	w.t.Helper()
+	if !w.terraformAtLeast(minimum) {
+		w.t.Skipf("needs Terraform %s or later; %s is older, or OpenTofu", minimum, w.cli)
+	}
+}
+
+// terraformAtLeast reports whether the CLI under test is Terraform minimum or later
+// (OpenTofu is not).
+func (w *workspace) terraformAtLeast(minimum string) bool {
+	w.t.Helper()
 	out, err := exec.Command(w.cli, "version", "-json").Output()
 	if err != nil {
 		w.t.Fatalf("%s version -json: %v", w.cli, err)
@@ -272,9 +281,7 @@ func (w *workspace) skipBelowTerraform(minimum string) {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	if strings.Contains(filepath.Base(w.cli), "tofu") || have.LessThan(goversion.Must(goversion.NewVersion(minimum))) {
-		w.t.Skipf("needs Terraform %s or later; %s is %s", minimum, w.cli, v.Version)
-	}
+	return !strings.Contains(filepath.Base(w.cli), "tofu") && !have.LessThan(goversion.Must(goversion.NewVersion(minimum)))
 }
 
 // terraform apply -invoke fires the action once per invocation (Terraform 1.14+).

@@ -65,37 +65,57 @@ func headerWithoutValue(name string) diag.Diagnostic {
 			"or fire the action from an action_trigger.", name))
 }
 
+// firing is what a firing recorded: the endpoint's answer and when it was delivered.
+type firing struct {
+	response string
+	at       time.Time
+}
+
 // fire makes one firing, the one path shared by the resource's create and destroy and by
 // the action: it checks the input again (a value unknown at plan time is known only now),
-// gets the client and calls TriggerWebhook within timeout. started, when not nil, is told
-// just before the call. A failure is an error diagnostic that says, through outcome,
-// whether the webhook may have fired; it is attributed to webhook_id only when the
-// webhook does not exist.
+// gets the client and calls TriggerWebhook within timeout, with firingID in
+// authing.FiringIDHeader. started, when not nil, is told just before the call. When the
+// answer is lost, the webhook's delivery logs settle the outcome where they show it
+// (DESIGN.md, promise 3); otherwise a failure is an error diagnostic that names the
+// firing ID and says, through outcome, whether the webhook may have fired. It is
+// attributed to webhook_id only when the webhook does not exist.
 func fire(ctx context.Context, data *providerData, timeout time.Duration, in authing.TriggerInput, inDiags diag.Diagnostics,
-	outcome outcomeText, started func(),
-) (authing.TriggerResult, diag.Diagnostics) {
+	firingID string, outcome outcomeText, started func(),
+) (firing, diag.Diagnostics) {
 	diags := inDiags
 	if diags.HasError() {
-		return authing.TriggerResult{}, diags
+		return firing{}, diags
 	}
 	client, clientDiags := data.Client()
 	diags.Append(clientDiags...)
 	if diags.HasError() {
-		return authing.TriggerResult{}, diags
+		return firing{}, diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	var carried bool
+	in.RequestHeaders, carried = withFiringID(in.RequestHeaders, firingID)
 	if started != nil {
 		started()
 	}
-	tflog.Debug(ctx, "Triggering Authing webhook", map[string]any{"webhook_id": in.WebhookID})
+	tflog.Debug(ctx, "Triggering Authing webhook", map[string]any{"webhook_id": in.WebhookID, "firing_id": firingID})
 	result, err := client.TriggerWebhook(ctx, in)
-	switch {
-	case authing.IsNotFound(err):
-		diags.AddAttributeError(path.Root("webhook_id"), "Could not trigger webhook",
-			"Webhook "+in.WebhookID+" does not exist at Authing.\n\n"+errorDetail(err, outcome))
-	case err != nil:
-		diags.AddError("Could not trigger webhook", errorDetail(err, outcome))
+	if err == nil {
+		return firing{response: result.Response, at: time.Now().UTC()}, diags
 	}
-	return result, diags
+	detail := errorDetail(err, outcome) + "\n" + fmt.Sprintf("%-12s %s", "Firing ID:", firingID)
+	if authing.OutcomeOf(err) == authing.MayHaveFired {
+		settled, ok, looked := settleFiring(ctx, client, in.WebhookID, firingID, carried)
+		if ok {
+			diags.Append(firingSettledWarning(in.WebhookID, firingID))
+			return settled, diags
+		}
+		detail += "\n\n" + looked
+	}
+	if authing.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("webhook_id"), "Could not trigger webhook", "Webhook "+in.WebhookID+" does not exist at Authing.\n\n"+detail)
+	} else {
+		diags.AddError("Could not trigger webhook", detail)
+	}
+	return firing{}, diags
 }

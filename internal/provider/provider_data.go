@@ -32,6 +32,9 @@ type providerData struct {
 	client *authing.Client
 	err    error
 
+	// claimed are the webhooks this process created or adopted (settleCreate).
+	claimed claims
+
 	eventsOnce sync.Once
 	events     []string
 	eventsFrom string

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -268,11 +269,24 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	since := time.Now()
 	w, err := client.CreateWebhook(ctx, in)
+	if authing.OutcomeOf(err) == authing.MayHaveFired {
+		adopted, ok, looked := settleCreate(ctx, client, in, since, &r.data.claimed)
+		if !ok {
+			resp.Diagnostics.AddError("Could not create webhook", errorDetail(err, createOutcome)+"\n\n"+looked)
+			return
+		}
+		resp.Diagnostics.AddWarning("Webhook creation confirmed from Authing's listing",
+			"The answer to the create was lost on the way back, but the user pool's webhooks show exactly one created since the attempt began with every configured field: "+
+				adopted.WebhookID+". It is now in state; nothing was created twice.")
+		w, err = adopted, nil
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Could not create webhook", errorDetail(err, createOutcome))
 		return
 	}
+	r.data.claimed.add(w.WebhookID)
 	plan.fill(w)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, w.WebhookID)...)
@@ -305,6 +319,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		resp.Diagnostics.AddError("Could not read webhook", errorDetail(err, noOutcome))
 		return
 	}
+	r.data.claimed.add(w.WebhookID)
 	state.fill(w)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, w.WebhookID)...)

@@ -46,7 +46,7 @@ func (a *webhookTriggerAction) Metadata(_ context.Context, req action.MetadataRe
 func (a *webhookTriggerAction) Schema(ctx context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Fires a webhook once through Authing's TriggerWebhook call each time the action is invoked " +
-			"(by an `action_trigger` in a resource's lifecycle, or with `terraform apply -invoke`), and fails the apply when Authing reports an error. Nothing is kept in state. Needs Terraform 1.14 or later.",
+			"(by an `action_trigger` in a resource's lifecycle, or with `terraform apply -invoke`), and fails the apply when Authing reports an error. Nothing is kept in state. Each invocation sends a fresh firing ID in the `Idempotency-Key` request header (unless `request_headers` sets it), by which a firing whose answer was lost is found in Authing's delivery logs. Needs Terraform 1.14 or later.",
 		Attributes: map[string]schema.Attribute{
 			"webhook_id": schema.StringAttribute{
 				Required:    true,
@@ -103,16 +103,16 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 		return
 	}
 	in, inDiags := triggerInput(m.WebhookID, m.RequestHeaders, m.RequestBody)
-	result, diags := fire(ctx, a.data, timeout, in, inDiags, triggerOutcome, func() {
+	result, diags := fire(ctx, a.data, timeout, in, inDiags, newFiringID(), triggerOutcome, func() {
 		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Triggering Authing webhook %s", in.WebhookID)})
 	})
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	summary := summarize(result.Response, writeOnlyValues(in))
+	summary := summarize(result.response, writeOnlyValues(in))
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Webhook %s answered: %s", in.WebhookID, summary)})
-	if problems := unmetExpectations(result.Response, expect); len(problems) > 0 {
+	if problems := unmetExpectations(result.response, expect); len(problems) > 0 {
 		resp.Diagnostics.AddError("Webhook answer did not match expect",
 			fmt.Sprintf("Webhook %s fired, but its answer did not have what expect asks for:\n- %s\n\nThe answer began: %s", in.WebhookID, strings.Join(problems, "\n- "), summary))
 	}

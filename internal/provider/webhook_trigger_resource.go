@@ -62,7 +62,7 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:      true,
-				Description:   "Unique identifier of this firing; a new firing gets a new one.",
+				Description:   "Unique identifier of this firing; a new firing gets a new one. It is sent to the endpoint as the `Idempotency-Key` request header (unless `request_headers` sets that header), so that a receiver can de-duplicate, and lets a firing whose answer was lost be found in Authing's delivery logs.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"webhook_id": schema.StringAttribute{
@@ -154,14 +154,15 @@ func (r *webhookTriggerResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	in, inDiags := triggerInput(plan.WebhookID, plan.RequestHeaders, plan.RequestBody)
-	result, diags := fire(ctx, r.data, timeout, in, inDiags, triggerOutcome, nil)
+	id := newFiringID()
+	result, diags := fire(ctx, r.data, timeout, in, inDiags, id, triggerOutcome, nil)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.ID = types.StringValue(newFiringID())
-	plan.Response = types.StringValue(result.Response)
-	plan.TriggeredAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+	plan.ID = types.StringValue(id)
+	plan.Response = types.StringValue(result.response)
+	plan.TriggeredAt = types.StringValue(result.at.Format(time.RFC3339))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -195,7 +196,7 @@ func (r *webhookTriggerResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	in, inDiags := triggerInput(state.WebhookID, teardown.RequestHeaders, teardown.RequestBody)
-	_, diags = fire(ctx, r.data, timeout, in, inDiags, teardownOutcome, nil)
+	_, diags = fire(ctx, r.data, timeout, in, inDiags, newFiringID(), teardownOutcome, nil)
 	resp.Diagnostics.Append(diags...)
 }
 

@@ -1,0 +1,134 @@
+package authing
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+)
+
+// FiringIDHeader is the request header that carries a firing's unique ID to the webhook's
+// endpoint, so that a receiver can de-duplicate and correlate deliveries, and so that a
+// firing whose answer was lost can be found in Authing's delivery logs. Its name is the
+// IETF HTTP API working group's draft name for an idempotency key.
+const FiringIDHeader = "Idempotency-Key"
+
+// settleLogs is how many of a webhook's latest deliveries a search for a firing reads.
+const settleLogs = 100
+
+// settlePoll bounds the wait between two reads of the logs while a search goes on.
+var settlePoll = struct{ first, max time.Duration }{first: 250 * time.Millisecond, max: 2 * time.Second}
+
+// CreateClockSkew is how far the machine's clock and Authing's may disagree when a lost
+// create is looked for by its createdAt.
+const CreateClockSkew = 5 * time.Minute
+
+// Delivery is one delivery of a webhook found in its logs.
+type Delivery struct {
+	// Response is what the endpoint answered (responseBody) in canonical JSON, "null"
+	// when the log has none.
+	Response string
+	// At is the delivery's time; zero when the log's timestamp could not be read.
+	At time.Time
+}
+
+// DeliverySearch is the result of FindDelivery.
+type DeliverySearch struct {
+	// Found is true when a delivery carried the firing's ID; Delivery is then that one.
+	Found    bool
+	Delivery Delivery
+	// Reads counts the reads of the logs that succeeded, and Err is the last failed read's
+	// error, if any: a search with no successful read could not look at all.
+	Reads int
+	Err   error
+}
+
+// FindDelivery looks in a webhook's latest delivery logs for the delivery whose request
+// carried firingID in FiringIDHeader, reading them again until it is found or ctx ends.
+// Not finding it never means the webhook did not fire: whether Authing logs manual
+// triggers, and how soon, is not documented.
+func (c *Client) FindDelivery(ctx context.Context, webhookID, firingID string) DeliverySearch {
+	var s DeliverySearch
+	wait := settlePoll.first
+	for {
+		logs, err := c.GetWebhookLogs(ctx, webhookID, settleLogs)
+		if err != nil {
+			s.Err = err
+		} else {
+			s.Reads++
+			for _, l := range logs {
+				if l.RequestHeaders[strings.ToLower(FiringIDHeader)] == firingID {
+					s.Found, s.Delivery, s.Err = true, Delivery{Response: "null", At: l.Time}, nil
+					if len(l.ResponseBody) > 0 {
+						canon, err := CanonicalJSON(l.ResponseBody)
+						if err != nil {
+							canon = []byte("null")
+						}
+						s.Delivery.Response = string(canon)
+					}
+					return s
+				}
+			}
+		}
+		if !sleep(ctx, wait) {
+			return s
+		}
+		wait = min(2*wait, settlePoll.max)
+	}
+}
+
+// FindCreated returns the webhooks that a create of in, begun at since, may have made:
+// those whose every field matches in and whose createdAt is no earlier than since less
+// CreateClockSkew. IDs in exclude (webhooks already known to be someone's) are left out.
+func (c *Client) FindCreated(ctx context.Context, in WebhookInput, since time.Time, exclude func(string) bool) ([]Webhook, error) {
+	all, err := c.ListWebhooks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var found []Webhook
+	for _, w := range all {
+		if exclude != nil && exclude(w.WebhookID) {
+			continue
+		}
+		// The client gives createdAt as RFC 3339 when it could read it, as sent otherwise.
+		created, err := time.Parse(time.RFC3339Nano, w.CreatedAt)
+		if err != nil || created.Before(since.Add(-CreateClockSkew)) {
+			continue
+		}
+		if in.matches(w) {
+			found = append(found, w)
+		}
+	}
+	return found, nil
+}
+
+// matches reports whether a webhook has every field that in sets.
+func (in WebhookInput) matches(w Webhook) bool {
+	eq := func(want *string, got string) bool { return want == nil || *want == got }
+	switch {
+	case !eq(in.Name, w.Name), !eq(in.URL, w.URL), !eq(in.ContentType, w.ContentType):
+		return false
+	case in.Enabled != nil && *in.Enabled != w.Enabled:
+		return false
+	case in.Secret != nil && w.Secret != "" && *in.Secret != w.Secret:
+		return false
+	case in.Events != nil && !sameSet(*in.Events, w.Events):
+		return false
+	}
+	if rc := in.RetryConfig; rc != nil && w.RetryConfig != nil {
+		got := w.RetryConfig
+		intEq := func(want, got *int64) bool { return want == nil || (got != nil && *want == *got) }
+		if rc.Enabled != got.Enabled || !intEq(rc.Count, got.Count) || !intEq(rc.Delay, got.Delay) ||
+			(rc.DelayUnit != "" && rc.DelayUnit != got.DelayUnit) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
+}

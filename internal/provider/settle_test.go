@@ -1,0 +1,212 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authing/terraform-provider-authing/internal/emulator"
+)
+
+// lostAnswer is a fault that lets the route do its work and then cuts the connection,
+// once: the work happened and only its answer was lost.
+var lostAnswer = emulator.Fault{Kind: emulator.FaultDisconnect, AfterProcessing: true, Times: 1}
+
+// receivedFiringIDs are the firing IDs the receiver saw, in order.
+func receivedFiringIDs(emu *emulator.Server) []string {
+	var ids []string
+	for _, r := range emu.Received() {
+		ids = append(ids, r.Headers.Get("Idempotency-Key"))
+	}
+	return ids
+}
+
+// A firing whose answer was lost is settled from the delivery logs: one apply records it
+// with the logged response, after exactly one delivery, with a warning. Logs that lag are
+// read again until the delivery shows.
+func TestAccSettle_lostFiringIsRecordedOnce(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{LogDelay: 700 * time.Millisecond})
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	w := newWorkspace(t, "provider \"authing\" {}\n"+triggerConfig(id, "  request_body = jsonencode({ eventName = \"test\", data = { n = 1 } })\n"), env.providerEnv()...)
+	env.emu.InjectFault("trigger-webhook", lostAnswer)
+	out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color")
+	if err != nil {
+		t.Fatalf("the apply failed although the logs show the delivery: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "Webhook firing confirmed from Authing's logs") {
+		t.Fatalf("no warning said the outcome was settled:\n%s", out)
+	}
+	ids := receivedFiringIDs(env.emu)
+	if len(ids) != 1 || env.emu.Stats().Deliveries != 1 {
+		t.Fatalf("deliveries %v, want exactly one", ids)
+	}
+	state := w.state()
+	if !strings.Contains(state, `"id": "`+ids[0]+`"`) || !strings.Contains(state, `\"received\":true`) {
+		t.Fatalf("the state does not hold the firing %s with the logged response:\n%s", ids[0], state)
+	}
+	if out, err := w.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
+		t.Fatalf("the plan after a settled firing is not empty: %v\n%s", err, out)
+	}
+}
+
+// When the logs cannot be read, the error is today's MAY HAVE FIRED, names the firing and
+// what was looked at, and nothing fires again.
+func TestAccSettle_unreadableLogsLeaveMayHaveFired(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	w := newWorkspace(t, "provider \"authing\" {}\n"+triggerConfig(id, "  timeouts {\n    create = \"4s\"\n  }\n"), env.providerEnv()...)
+	env.emu.InjectFault("trigger-webhook", lostAnswer)
+	env.emu.InjectFault("get-webhook-logs", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, Message: "forbidden"})
+	out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color")
+	if err == nil {
+		t.Fatalf("the apply succeeded without any evidence of the firing:\n%s", out)
+	}
+	ids := receivedFiringIDs(env.emu)
+	if len(ids) != 1 {
+		t.Fatalf("deliveries %v, want exactly one", ids)
+	}
+	for _, want := range []string{"MAY HAVE FIRED", "Firing ID:   " + ids[0], "could not read the webhook's delivery logs"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the error lacks %q:\n%s", want, out)
+		}
+	}
+	if stateResourcesIfAny(t, w, "authing_webhook_trigger") != 0 {
+		t.Fatal("a firing that was not settled is in state")
+	}
+}
+
+// The same settling serves on_destroy and the action.
+func TestAccSettle_lostTeardownAndActionFirings(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	w := newWorkspace(t, "provider \"authing\" {}\n"+triggerConfig(id, "  on_destroy = {}\n"), env.providerEnv()...)
+	if out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	env.emu.InjectFault("trigger-webhook", lostAnswer)
+	out, err := w.run("destroy", "-auto-approve", "-input=false", "-no-color")
+	if err != nil || !strings.Contains(out, "confirmed from Authing's logs") {
+		t.Fatalf("the teardown firing was not settled: %v\n%s", err, out)
+	}
+	if ids := receivedFiringIDs(env.emu); len(ids) != 2 || ids[0] == ids[1] {
+		t.Fatalf("firing IDs %v after a firing and its teardown: want two, each its own", ids)
+	}
+	if !w.supportsActions() {
+		return
+	}
+	w.write(fmt.Sprintf(`
+provider "authing" {}
+
+action "authing_webhook_trigger" "on_demand" {
+  config {
+    webhook_id = %q
+  }
+}
+`, id))
+	env.emu.InjectFault("trigger-webhook", lostAnswer)
+	out, err = w.run("apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action.authing_webhook_trigger.on_demand")
+	if err != nil || !strings.Contains(out, "confirmed from Authing's logs") {
+		t.Fatalf("the action's firing was not settled: %v\n%s", err, out)
+	}
+	ids := receivedFiringIDs(env.emu)
+	if len(ids) != 3 || ids[2] == "" || ids[2] == ids[0] || ids[2] == ids[1] {
+		t.Fatalf("firing IDs %v: want three deliveries, each with its own ID", ids)
+	}
+}
+
+// A create whose answer was lost adopts the webhook it made: one apply, one webhook at
+// Authing, in state, with a warning. A firing or create whose answer arrives costs one
+// call, and a header the user set is never replaced by the firing ID.
+func TestAccSettle_lostCreateIsAdoptedAndTheHappyPathCostsNothing(t *testing.T) {
+	env := newTestEnv(t)
+	target := env.emu.SeedWebhooks("hook", 1)[0]
+	config := fmt.Sprintf(`
+provider "authing" {}
+
+resource "authing_webhook" "w" {
+  name   = "settle-create"
+  url    = %q
+  events = ["user:created"]
+  secret = "settle-secret"
+}
+`, env.emu.ReceiverURL("settle"))
+	w := newWorkspace(t, config, env.providerEnv()...)
+	env.emu.InjectFault("create-webhook", lostAnswer)
+	out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color")
+	if err != nil || !strings.Contains(out, "Webhook creation confirmed from Authing's listing") {
+		t.Fatalf("the lost create was not settled: %v\n%s", err, out)
+	}
+	if got := len(env.emu.Webhooks()); got != 2 {
+		t.Fatalf("Authing holds %d webhooks, want the seeded one and one created", got)
+	}
+	if got := env.emu.Stats().Requests["create-webhook"]; got != 1 {
+		t.Fatalf("%d create requests, want 1", got)
+	}
+
+	w.write(config + triggerConfig(target, "  request_headers = { \"IDEMPOTENCY-KEY\" = \"mine\" }\n") + `
+resource "authing_webhook" "v" {
+  name   = "settle-create-2"
+  url    = "` + env.emu.ReceiverURL("settle") + `"
+  events = ["user:created"]
+}
+`)
+	before := env.emu.Stats().Requests
+	if out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	after := env.emu.Stats().Requests
+	for verb, want := range map[string]int{"trigger-webhook": 1, "create-webhook": 1, "get-webhook-logs": 0, "list-webhooks": 0} {
+		if got := after[verb] - before[verb]; got != want {
+			t.Errorf("%s: %d calls on the happy path, want %d", verb, got, want)
+		}
+	}
+	if ids := receivedFiringIDs(env.emu); len(ids) != 1 || ids[0] != "mine" {
+		t.Fatalf("the receiver saw Idempotency-Key %v, want the user's own \"mine\"", ids)
+	}
+}
+
+// Several webhooks that a lost create may have made: the error names each, with the
+// import command, and nothing is created again.
+func TestAccSettle_ambiguousCreateNamesEveryCandidate(t *testing.T) {
+	env := newTestEnv(t)
+	url := env.emu.ReceiverURL("dup")
+	existing := env.emu.AddWebhook(emulator.Webhook{Name: "dup", URL: url, Enabled: true, Events: []string{"user:created"}})
+	w := newWorkspace(t, fmt.Sprintf(`
+provider "authing" {}
+
+resource "authing_webhook" "w" {
+  name   = "dup"
+  url    = %q
+  events = ["user:created"]
+}
+`, url), env.providerEnv()...)
+	env.emu.InjectFault("create-webhook", lostAnswer)
+	out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color")
+	if err == nil {
+		t.Fatalf("the apply adopted one of two candidates:\n%s", out)
+	}
+	ids := env.emu.Webhooks()
+	if len(ids) != 2 {
+		t.Fatalf("Authing holds %d webhooks, want 2", len(ids))
+	}
+	for _, id := range ids {
+		if !strings.Contains(out, "terraform import <address> "+id) {
+			t.Errorf("the error does not name candidate %s (existing %s):\n%s", id, existing, out)
+		}
+	}
+	if !strings.Contains(out, "MAY HAVE BEEN CREATED") || stateResourcesIfAny(t, w, "authing_webhook") != 0 {
+		t.Fatalf("want MAY HAVE BEEN CREATED and no state:\n%s", out)
+	}
+}
+
+func stateResourcesIfAny(t *testing.T, w *workspace, typ string) int {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
+	if err != nil {
+		return 0
+	}
+	return stateResources(t, string(raw), typ)
+}
