@@ -119,20 +119,22 @@ func TestAccWebhookTrigger_destroyWithoutOnDestroyIsSilent(t *testing.T) {
 }
 
 // A teardown firing that fails fails the destroy and keeps the state, and says whether it
-// may have fired: a gateway error after Authing delivered says it may have; a request
-// Authing refused (statusCode 400) says it did not. Dropping on_destroy then destroys
-// without firing.
+// may have fired: a gateway error after Authing delivered, with delivery logs that cannot
+// be read to settle it, says it may have; a request Authing refused (statusCode 400) says
+// it did not. Dropping on_destroy then destroys without firing. (With readable logs, the
+// lost answer is settled: TestAccSettle_lostTeardownAndActionFirings.)
 func TestAccWebhookTrigger_teardownFault(t *testing.T) {
 	for _, tt := range []struct {
 		name      string
 		fault     emulator.Fault
+		logsFail  bool
 		want      string
 		delivered []string
 	}{
-		{"gateway error after delivery", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 502, AfterProcessing: true, Times: 1},
-			`(?s)Could not trigger webhook.*on_destroy firing MAY HAVE HAPPENED.*state is kept.*HTTP status:\s+502`,
+		{"gateway error after delivery", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 502, AfterProcessing: true, Times: 1}, true,
+			`(?s)Could not trigger webhook.*on_destroy firing MAY HAVE HAPPENED.*state is kept.*HTTP status:\s+502.*Firing ID:.*could not read the webhook's delivery logs`,
 			[]string{"deploy/r1", "teardown/r1"}},
-		{"refused request", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 400, Message: "bad request", Times: 1},
+		{"refused request", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 400, Message: "bad request", Times: 1}, false,
 			`(?s)Could not trigger webhook.*on_destroy firing did not happen.*remove on_destroy`,
 			[]string{"deploy/r1"}},
 	} {
@@ -144,14 +146,20 @@ func TestAccWebhookTrigger_teardownFault(t *testing.T) {
 				Steps: []resource.TestStep{
 					{Config: releaseConfig(env, id, "r1", true)},
 					{
-						PreConfig:   func() { env.emu.InjectFault("trigger-webhook", tt.fault) },
+						PreConfig: func() {
+							env.emu.InjectFault("trigger-webhook", tt.fault)
+							if tt.logsFail {
+								env.emu.InjectFault("get-webhook-logs", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, Message: "forbidden"})
+							}
+						},
 						Config:      releaseConfig(env, id, "r1", true),
 						Destroy:     true,
 						ExpectError: regexp.MustCompile(tt.want),
 					},
 					{
 						// The state was kept: the same configuration plans nothing.
-						Config: releaseConfig(env, id, "r1", true),
+						PreConfig: env.emu.ClearFaults,
+						Config:    releaseConfig(env, id, "r1", true),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(trigger, plancheck.ResourceActionNoop),
 						}},
