@@ -137,62 +137,70 @@ func requireReceiver(t *testing.T, target *liveTarget) string {
 // liveSkips says, for every test that uses the in-process emulator, why live mode skips it.
 // newTestEnv asks; a test missing here fails in live mode, so that every skip has a reason.
 var liveSkips = map[string]string{
-	"TestAccChaos_exactlyOnceUnderFaults":                          "injects faults on every route of the emulator and reads its receiver",
-	"TestAccSettle_lostFiringIsRecordedOnce":                       "loses an answer at the emulator and plays logs that lag",
-	"TestAccSettle_unreadableLogsLeaveMayHaveFired":                "loses an answer and refuses log reads at the emulator",
-	"TestAccSettle_lostTeardownAndActionFirings":                   "loses answers at the emulator",
-	"TestAccSettle_lostCreateIsAdoptedAndTheHappyPathCostsNothing": "loses a create's answer and counts requests at the emulator",
-	"TestAccSettle_ambiguousCreateNamesEveryCandidate":             "adds webhooks through the emulator and loses a create's answer",
-	"TestAccCLI_noSecretsAnywhere":                                 "injects a failure at the emulator and reads the tokens it issued",
-	"TestAccCLI_parallelApplyOfManyTriggers":                       "seeds 200 webhooks and counts the emulator's requests",
-	"TestAccCLI_interruptedApply":                                  "injects a slow answer at the emulator",
-	"TestAccCLI_tokenExpiresBetweenPlanAndApplyAndMidApply":        "expires tokens at the emulator",
-	"TestAccCLI_actionInvoke":                                      "counts deliveries at the emulator; TestAccLive_action is its live form",
-	"TestAccWebhookTrigger_exactlyOnceUnderFaults":                 "injects faults at the emulator",
-	"TestAccProvider_missingCredentials":                           "counts deliveries at the emulator",
-	"TestAccProvider_environmentAndPrecedence":                     "lists a pool that holds only its own webhooks",
-	"TestAccProvider_unknownConfiguration":                         "seeds a webhook through the emulator",
-	"TestAccProvider_wrongCredentials":                             "needs a server whose accepted keys it knows",
-	"TestAccWebhooks_everyWebhookListedWhenPagesAreSmall":          "plays a server variant (10 webhooks a page) and lists the whole pool",
-	"TestAccWebhook_driftRecreatedUnderBothNotFoundStyles":         "plays both not-found styles; the report records the live one",
-	"TestAccWebhook_routeMissIsAnErrorNotADeletion":                "makes a route missing at the emulator",
-	"TestAccWebhook_unknownIDIsRefusedOnImportAndRead":             "plays both not-found styles; the report records the live one",
-	"TestAccWebhook_retryConfig":                                   "reads the retry configuration the emulator holds",
-	"TestAccWebhookLogs_latestDeliveriesWithoutTheSecret":          "plays both log orders; TestAccLive_deliveryLogs is its live form",
-	"TestAccBadInputIsRefusedEarly":                                "counts the emulator's requests to prove none was sent",
-	"TestAccWebhookDataSource":                                     "seeds a webhook through the emulator; TestAccLive_webhookLifecycle is its live form",
-	"TestAccWebhookEventsDataSource":                               "compares with the emulator's event list; TestAccLive_webhookLifecycle reads the live one",
-	"TestAccWebhook_identityAndImportBlocks":                       "reads the emulator; TestAccLive_identity is its live form",
-	"TestAccWebhook_query":                                         "plays a server variant and lists the whole pool; TestAccLive_query is its live form",
-	"TestCLIQueryGeneratedConfigImportsWithoutChanges":             "imports every webhook of the pool",
-	"TestListResourceWebhooks":                                     "plays a server variant and counts the emulator's requests",
-	"TestAccWebhook_createUpdateImport":                            "reads the webhook as the emulator holds it; TestAccLive_webhookLifecycle is its live form",
-	"TestAccWebhook_eventNames":                                    "counts the webhooks the emulator holds",
-	"TestAccWebhook_writeOnlySecret":                               "reads the secret the emulator holds",
-	"TestAccWebhook_createFireAndCheck":                            "counts deliveries at the emulator; TestAccLive_trigger is its live form",
-	"TestFrameworkStillRefusesWriteOnlyActionValues":               "seeds a webhook through the emulator",
-	"TestActionValidateAndPlan":                                    "counts the emulator's requests",
-	"TestActionInvokeFiresOnceAndReportsProgress":                  "counts deliveries at the emulator",
-	"TestActionInvokeFailures":                                     "injects faults at the emulator",
-	"TestActionInvokeWithoutCredentials":                           "counts the emulator's requests",
-	"TestAccWebhookTriggerAction_actionTrigger":                    "counts deliveries at the emulator; TestAccLive_action is its live form",
-	"TestAccWebhookTriggerAction_ephemeralHeader":                  "reads what the emulator's receiver got",
-	"TestAccWebhookTrigger_onDestroy":                              "reads what the emulator's receiver got; TestAccLive_onDestroy is its live form",
-	"TestAccWebhookTrigger_destroyWithoutOnDestroyIsSilent":        "counts deliveries at the emulator",
-	"TestAccWebhookTrigger_teardownFault":                          "injects faults at the emulator",
-	"TestAccWebhookTrigger_listTakeFirstAndTrigger":                "triggers the first webhook of the pool, which in live mode may not be its own",
-	"TestAccWebhookTrigger_refiresOnlyOnRealChanges":               "counts deliveries at the emulator; TestAccLive_trigger is its live form",
-	"TestAccWebhookTrigger_unchangedPlanMakesNoAPICall":            "counts the emulator's requests",
-	"TestAccWebhookTrigger_failureLeavesNoState":                   "injects faults at the emulator",
-	"TestAccWebhookTrigger_unknownWebhook":                         "needs a server whose webhooks it knows",
-	"TestAccWebhookTrigger_unknownInputsAtPlan":                    "counts deliveries at the emulator",
-	"TestAccWebhookTrigger_importIsRefused":                        "seeds a webhook through the emulator",
-	"TestAccWebhookTrigger_badInputKnownOnlyAtApply":               "counts the emulator's requests to prove none was sent",
-	"TestAccWebhooksDataSource_pagination":                         "seeds 123 webhooks and lists the whole pool",
-	"TestAccWebhooksDataSource_filters":                            "lists a pool that holds only its own webhooks",
-	"TestAccWebhooksDataSource_invalidRegex":                       "counts the emulator's requests to prove none was sent",
-	"TestAccWebhooksDataSource_listFailure":                        "injects a failure at the emulator",
-	"TestSweeperDeletesOnlyTestWebhooks":                           "runs the sweeper against its own emulator with foreign webhooks",
+	"TestAccWebhookTrigger_lifecycleDestroyFalseForgetsWithoutTeardown":  "counts deliveries at the emulator",
+	"TestAccWebhookLogs_documentedFormatOldestFirst":                     "plays an oldest-first log server; the report records the live order and format",
+	"TestAccCLI_actionInvokeEveryInputCombination":                       "counts deliveries at the emulator",
+	"TestAccWebhookTriggerAction_everyInputCombinationFromActionTrigger": "counts deliveries at the emulator",
+	"TestAccWebhookTriggerAction_destroyEvents":                          "counts deliveries at the emulator",
+	"TestAccCLI_actionOnFailure":                                         "injects faults at the emulator",
+	"TestAccCLI_actionCallerAndInvokeWithTarget":                         "counts deliveries at the emulator",
+	"TestAccWebhook_refusedDeleteKeepsTheState":                          "plays a server that refuses deletes",
+	"TestAccChaos_exactlyOnceUnderFaults":                                "injects faults on every route of the emulator and reads its receiver",
+	"TestAccSettle_lostFiringIsRecordedOnce":                             "loses an answer at the emulator and plays logs that lag",
+	"TestAccSettle_unreadableLogsLeaveMayHaveFired":                      "loses an answer and refuses log reads at the emulator",
+	"TestAccSettle_lostTeardownAndActionFirings":                         "loses answers at the emulator",
+	"TestAccSettle_lostCreateIsAdoptedAndTheHappyPathCostsNothing":       "loses a create's answer and counts requests at the emulator",
+	"TestAccSettle_ambiguousCreateNamesEveryCandidate":                   "adds webhooks through the emulator and loses a create's answer",
+	"TestAccCLI_noSecretsAnywhere":                                       "injects a failure at the emulator and reads the tokens it issued",
+	"TestAccCLI_parallelApplyOfManyTriggers":                             "seeds 200 webhooks and counts the emulator's requests",
+	"TestAccCLI_interruptedApply":                                        "injects a slow answer at the emulator",
+	"TestAccCLI_tokenExpiresBetweenPlanAndApplyAndMidApply":              "expires tokens at the emulator",
+	"TestAccCLI_actionInvoke":                                            "counts deliveries at the emulator; TestAccLive_action is its live form",
+	"TestAccWebhookTrigger_exactlyOnceUnderFaults":                       "injects faults at the emulator",
+	"TestAccProvider_missingCredentials":                                 "counts deliveries at the emulator",
+	"TestAccProvider_environmentAndPrecedence":                           "lists a pool that holds only its own webhooks",
+	"TestAccProvider_unknownConfiguration":                               "seeds a webhook through the emulator",
+	"TestAccProvider_wrongCredentials":                                   "needs a server whose accepted keys it knows",
+	"TestAccWebhooks_everyWebhookListedWhenPagesAreSmall":                "plays a server variant (10 webhooks a page) and lists the whole pool",
+	"TestAccWebhook_driftRecreatedUnderBothNotFoundStyles":               "plays both not-found styles; the report records the live one",
+	"TestAccWebhook_routeMissIsAnErrorNotADeletion":                      "makes a route missing at the emulator",
+	"TestAccWebhook_unknownIDIsRefusedOnImportAndRead":                   "plays both not-found styles; the report records the live one",
+	"TestAccWebhook_retryConfig":                                         "reads the retry configuration the emulator holds",
+	"TestAccWebhookLogs_latestDeliveriesWithoutTheSecret":                "plays both log orders; TestAccLive_deliveryLogs is its live form",
+	"TestAccBadInputIsRefusedEarly":                                      "counts the emulator's requests to prove none was sent",
+	"TestAccWebhookDataSource":                                           "seeds a webhook through the emulator; TestAccLive_webhookLifecycle is its live form",
+	"TestAccWebhookEventsDataSource":                                     "compares with the emulator's event list; TestAccLive_webhookLifecycle reads the live one",
+	"TestAccWebhook_identityAndImportBlocks":                             "reads the emulator; TestAccLive_identity is its live form",
+	"TestAccWebhook_query":                                               "plays a server variant and lists the whole pool; TestAccLive_query is its live form",
+	"TestCLIQueryGeneratedConfigImportsWithoutChanges":                   "imports every webhook of the pool",
+	"TestListResourceWebhooks":                                           "plays a server variant and counts the emulator's requests",
+	"TestAccWebhook_createUpdateImport":                                  "reads the webhook as the emulator holds it; TestAccLive_webhookLifecycle is its live form",
+	"TestAccWebhook_eventNames":                                          "counts the webhooks the emulator holds",
+	"TestAccWebhook_writeOnlySecret":                                     "reads the secret the emulator holds",
+	"TestAccWebhook_createFireAndCheck":                                  "counts deliveries at the emulator; TestAccLive_trigger is its live form",
+	"TestFrameworkStillRefusesWriteOnlyActionValues":                     "seeds a webhook through the emulator",
+	"TestActionValidateAndPlan":                                          "counts the emulator's requests",
+	"TestActionInvokeFiresOnceAndReportsProgress":                        "counts deliveries at the emulator",
+	"TestActionInvokeFailures":                                           "injects faults at the emulator",
+	"TestActionInvokeWithoutCredentials":                                 "counts the emulator's requests",
+	"TestAccWebhookTriggerAction_actionTrigger":                          "counts deliveries at the emulator; TestAccLive_action is its live form",
+	"TestAccWebhookTriggerAction_ephemeralHeader":                        "reads what the emulator's receiver got",
+	"TestAccWebhookTrigger_onDestroy":                                    "reads what the emulator's receiver got; TestAccLive_onDestroy is its live form",
+	"TestAccWebhookTrigger_destroyWithoutOnDestroyIsSilent":              "counts deliveries at the emulator",
+	"TestAccWebhookTrigger_teardownFault":                                "injects faults at the emulator",
+	"TestAccWebhookTrigger_listTakeFirstAndTrigger":                      "triggers the first webhook of the pool, which in live mode may not be its own",
+	"TestAccWebhookTrigger_refiresOnlyOnRealChanges":                     "counts deliveries at the emulator; TestAccLive_trigger is its live form",
+	"TestAccWebhookTrigger_unchangedPlanMakesNoAPICall":                  "counts the emulator's requests",
+	"TestAccWebhookTrigger_failureLeavesNoState":                         "injects faults at the emulator",
+	"TestAccWebhookTrigger_unknownWebhook":                               "needs a server whose webhooks it knows",
+	"TestAccWebhookTrigger_unknownInputsAtPlan":                          "counts deliveries at the emulator",
+	"TestAccWebhookTrigger_importIsRefused":                              "seeds a webhook through the emulator",
+	"TestAccWebhookTrigger_badInputKnownOnlyAtApply":                     "counts the emulator's requests to prove none was sent",
+	"TestAccWebhooksDataSource_pagination":                               "seeds 123 webhooks and lists the whole pool",
+	"TestAccWebhooksDataSource_filters":                                  "lists a pool that holds only its own webhooks",
+	"TestAccWebhooksDataSource_invalidRegex":                             "counts the emulator's requests to prove none was sent",
+	"TestAccWebhooksDataSource_listFailure":                              "injects a failure at the emulator",
+	"TestSweeperDeletesOnlyTestWebhooks":                                 "runs the sweeper against its own emulator with foreign webhooks",
 }
 
 // liveSkipped records the tests live mode skipped, for the report.
@@ -554,7 +562,9 @@ func (c *liveAPI) pollLogs(ctx context.Context, id string, within time.Duration,
 	}
 }
 
-// Every test liveSkips names exists, so that the reasons stay true as tests move.
+// Every test liveSkips names exists, so that the reasons stay true as tests move; and every
+// test that starts an in-process emulator itself has a reason there, so that live mode
+// does not fail on a test added without one.
 func TestLiveSkipsNameExistingTests(t *testing.T) {
 	files, err := filepath.Glob("*_test.go")
 	if err != nil {
@@ -567,9 +577,19 @@ func TestLiveSkipsNameExistingTests(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, d := range file.Decls {
-			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && strings.HasPrefix(fn.Name.Name, "Test") {
-				tests[fn.Name.Name] = true
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Recv != nil || !strings.HasPrefix(fn.Name.Name, "Test") {
+				continue
 			}
+			tests[fn.Name.Name] = true
+			ast.Inspect(fn.Body, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok {
+					if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "newTestEnv" && liveSkips[fn.Name.Name] == "" {
+						t.Errorf("%s starts an in-process emulator, and liveSkips gives no reason to skip it in live mode", fn.Name.Name)
+					}
+				}
+				return true
+			})
 		}
 	}
 	for name := range liveSkips {
