@@ -137,6 +137,8 @@ func requireReceiver(t *testing.T, target *liveTarget) string {
 // liveSkips says, for every test that uses the in-process emulator, why live mode skips it.
 // newTestEnv asks; a test missing here fails in live mode, so that every skip has a reason.
 var liveSkips = map[string]string{
+	"TestActionInvokeEveryInputCombination":                              "counts deliveries at the emulator",
+	"TestActionValidateHeaderWithoutValue":                               "seeds a webhook through the emulator",
 	"TestAccWebhookTrigger_lifecycleDestroyFalseForgetsWithoutTeardown":  "counts deliveries at the emulator",
 	"TestAccWebhookLogs_documentedFormatOldestFirst":                     "plays an oldest-first log server; the report records the live order and format",
 	"TestAccCLI_actionInvokeEveryInputCombination":                       "counts deliveries at the emulator",
@@ -563,14 +565,14 @@ func (c *liveAPI) pollLogs(ctx context.Context, id string, within time.Duration,
 }
 
 // Every test liveSkips names exists, so that the reasons stay true as tests move; and every
-// test that starts an in-process emulator itself has a reason there, so that live mode
-// does not fail on a test added without one.
+// test that starts an in-process emulator, itself or through a helper, has a reason there,
+// so that live mode does not fail on a test added without one.
 func TestLiveSkipsNameExistingTests(t *testing.T) {
 	files, err := filepath.Glob("*_test.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tests := map[string]bool{}
+	calls := map[string][]string{} // top-level function -> the functions it calls by name
 	for _, f := range files {
 		file, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.SkipObjectResolution)
 		if err != nil {
@@ -578,22 +580,38 @@ func TestLiveSkipsNameExistingTests(t *testing.T) {
 		}
 		for _, d := range file.Decls {
 			fn, ok := d.(*ast.FuncDecl)
-			if !ok || fn.Recv != nil || !strings.HasPrefix(fn.Name.Name, "Test") {
+			if !ok || fn.Recv != nil || fn.Body == nil {
 				continue
 			}
-			tests[fn.Name.Name] = true
 			ast.Inspect(fn.Body, func(n ast.Node) bool {
 				if call, ok := n.(*ast.CallExpr); ok {
-					if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "newTestEnv" && liveSkips[fn.Name.Name] == "" {
-						t.Errorf("%s starts an in-process emulator, and liveSkips gives no reason to skip it in live mode", fn.Name.Name)
+					if id, ok := call.Fun.(*ast.Ident); ok {
+						calls[fn.Name.Name] = append(calls[fn.Name.Name], id.Name)
 					}
 				}
 				return true
 			})
+			if _, ok := calls[fn.Name.Name]; !ok {
+				calls[fn.Name.Name] = nil
+			}
+		}
+	}
+	starts := map[string]bool{"newTestEnv": true}
+	for changed := true; changed; {
+		changed = false
+		for name, callees := range calls {
+			if !starts[name] && slices.ContainsFunc(callees, func(c string) bool { return starts[c] }) {
+				starts[name], changed = true, true
+			}
+		}
+	}
+	for name := range calls {
+		if strings.HasPrefix(name, "Test") && starts[name] && liveSkips[name] == "" && !strings.HasPrefix(name, "TestAccLive_") {
+			t.Errorf("%s starts an in-process emulator, and liveSkips gives no reason to skip it in live mode", name)
 		}
 	}
 	for name := range liveSkips {
-		if !tests[name] {
+		if _, ok := calls[name]; !ok || !strings.HasPrefix(name, "Test") {
 			t.Errorf("liveSkips names %s, which is not a test of this package", name)
 		}
 	}
