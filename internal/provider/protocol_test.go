@@ -105,3 +105,40 @@ func strMap(m map[string]string) tftypes.Value {
 }
 
 var unknownString = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+
+// validateProvider returns a call of ValidateProviderConfig with attrs.
+func (p *protocolServer) validateProvider(attrs map[string]tftypes.Value) func() []*tfprotov6.Diagnostic {
+	return func() []*tfprotov6.Diagnostic {
+		resp, err := p.server.ValidateProviderConfig(p.t.Context(), &tfprotov6.ValidateProviderConfigRequest{Config: dynamicValue(p.t, p.schema.Provider, attrs)})
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		return resp.Diagnostics
+	}
+}
+
+// validateResource returns a call of ValidateResourceConfig for typ with attrs.
+func (p *protocolServer) validateResource(typ string, attrs map[string]tftypes.Value) func() []*tfprotov6.Diagnostic {
+	return func() []*tfprotov6.Diagnostic {
+		resp, err := p.server.ValidateResourceConfig(p.t.Context(), &tfprotov6.ValidateResourceConfigRequest{
+			TypeName: typ, Config: dynamicValue(p.t, p.schema.ResourceSchemas[typ], attrs),
+		})
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		return resp.Diagnostics
+	}
+}
+
+// validateDataSource returns a call of ValidateDataResourceConfig for typ with attrs.
+func (p *protocolServer) validateDataSource(typ string, attrs map[string]tftypes.Value) func() []*tfprotov6.Diagnostic {
+	return func() []*tfprotov6.Diagnostic {
+		resp, err := p.server.ValidateDataResourceConfig(p.t.Context(), &tfprotov6.ValidateDataResourceConfigRequest{
+			TypeName: typ, Config: dynamicValue(p.t, p.schema.DataSourceSchemas[typ], attrs),
+		})
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		return resp.Diagnostics
+	}
+}

@@ -326,7 +326,7 @@ resource "terraform_data" "deploy" {
 			Config: cfg,
 			ConfigStateChecks: []statecheck.StateCheck{
 				env.expectDeliveries(1),
-				stateFunc(func() error {
+				fact(func() error {
 					got := env.emu.Received()
 					if len(got) != 1 || got[0].Headers.Get("Authorization") != "Bearer "+token {
 						return fmt.Errorf("the delivery did not carry the ephemeral header")
@@ -337,4 +337,41 @@ resource "terraform_data" "deploy" {
 			},
 		}},
 	})
+}
+
+func TestSummarizeBoundaries(t *testing.T) {
+	if got := summarize(`{"echo":"abcd"}`, map[string]string{"X": "abcd"}); strings.Contains(got, "abcd") {
+		t.Fatalf("a four-character header value was not hidden: %q", got)
+	}
+	if got := summarize(`{"echo":"abc"}`, map[string]string{"X": "abc"}); !strings.Contains(got, "abc") {
+		t.Fatalf("a three-character value is too short to hide safely, but was: %q", got)
+	}
+	exact := strings.Repeat("é", progressLimit)
+	if got := summarize(exact, nil); got != exact {
+		t.Fatalf("an answer of exactly %d characters was cut", progressLimit)
+	}
+}
+
+// terraform apply -invoke fires the action once per invocation (Terraform 1.14+).
+func TestAccCLI_actionInvoke(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	w := newWorkspace(t, providerBlock(nil)+fmt.Sprintf(`
+action "authing_webhook_trigger" "on_demand" {
+  config {
+    webhook_id = %q
+    expect     = { received = "true" }
+  }
+}
+`, id), env.providerEnv()...)
+	w.skipBelowTerraform(actionsMinimum.String())
+	for i := 1; i <= 2; i++ {
+		out, err := w.run("apply", "-auto-approve", "-input=false", "-invoke=action.authing_webhook_trigger.on_demand")
+		if err != nil {
+			t.Fatalf("invocation %d: %v\n%s", i, err, out)
+		}
+		if got := env.emu.Stats().Deliveries; got != i {
+			t.Fatalf("after %d invocations: %d deliveries", i, got)
+		}
+	}
 }
