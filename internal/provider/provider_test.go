@@ -11,6 +11,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -298,5 +303,70 @@ resource "authing_webhook_trigger" "smoke" {
 	out, err := w.run("validate", "-no-color")
 	if err != nil || !strings.Contains(out, "The configuration is valid") {
 		t.Fatalf("validate without credentials: %v\n%s", err, out)
+	}
+}
+
+// Every Configure keeps the provider's data, accepts none (validate), and reports a
+// provider data of another type instead of dropping it.
+func TestConfigureReportsAnUnexpectedType(t *testing.T) {
+	p := &AuthingProvider{}
+	configures := map[string]func(data any) diag.Diagnostics{}
+	for _, f := range p.Resources(t.Context()) {
+		r, ok := f().(fwresource.ResourceWithConfigure)
+		if !ok {
+			t.Fatalf("%T has no Configure", r)
+		}
+		configures[fmt.Sprintf("%T", r)] = func(data any) diag.Diagnostics {
+			var resp fwresource.ConfigureResponse
+			r.Configure(t.Context(), fwresource.ConfigureRequest{ProviderData: data}, &resp)
+			return resp.Diagnostics
+		}
+	}
+	for _, f := range p.DataSources(t.Context()) {
+		d, ok := f().(datasource.DataSourceWithConfigure)
+		if !ok {
+			t.Fatalf("%T has no Configure", d)
+		}
+		configures[fmt.Sprintf("%T", d)] = func(data any) diag.Diagnostics {
+			var resp datasource.ConfigureResponse
+			d.Configure(t.Context(), datasource.ConfigureRequest{ProviderData: data}, &resp)
+			return resp.Diagnostics
+		}
+	}
+	for _, f := range p.Actions(t.Context()) {
+		a, ok := f().(action.ActionWithConfigure)
+		if !ok {
+			t.Fatalf("%T has no Configure", a)
+		}
+		configures[fmt.Sprintf("%T", a)] = func(data any) diag.Diagnostics {
+			var resp action.ConfigureResponse
+			a.Configure(t.Context(), action.ConfigureRequest{ProviderData: data}, &resp)
+			return resp.Diagnostics
+		}
+	}
+	for _, f := range p.ListResources(t.Context()) {
+		l, ok := f().(list.ListResourceWithConfigure)
+		if !ok {
+			t.Fatalf("%T has no Configure", l)
+		}
+		configures[fmt.Sprintf("%T", l)] = func(data any) diag.Diagnostics {
+			var resp fwresource.ConfigureResponse
+			l.Configure(t.Context(), fwresource.ConfigureRequest{ProviderData: data}, &resp)
+			return resp.Diagnostics
+		}
+	}
+	if len(configures) != 8 {
+		t.Fatalf("%d types with Configure, want 8", len(configures))
+	}
+	for name, configure := range configures {
+		if diags := configure(nil); diags.HasError() {
+			t.Errorf("%s: no provider data: %s", name, diagText(diags))
+		}
+		if diags := configure(&providerData{}); diags.HasError() {
+			t.Errorf("%s: provider data: %s", name, diagText(diags))
+		}
+		if got := diagText(configure("not provider data")); !strings.Contains(got, "Unexpected Configure Type: Expected *provider.providerData, got: string.") {
+			t.Errorf("%s: a string as provider data gave %q", name, got)
+		}
 	}
 }

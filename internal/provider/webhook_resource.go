@@ -166,10 +166,8 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, webhookI
 	return identity.Set(ctx, webhookIdentity{WebhookID: types.StringValue(webhookID)})
 }
 
-func (r *webhookResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
-	if data, ok := req.ProviderData.(*providerData); ok {
-		r.data = data
-	}
+func (r *webhookResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan checks the event names against the server's list as soon as they are known.
