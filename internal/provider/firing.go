@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -16,57 +14,29 @@ import (
 )
 
 // triggerInput turns the Terraform values shared by the resource and the action into a
-// client request. Validators have already checked them; this re-checks, because a
-// value that was unknown at plan time is validated only now.
-func triggerInput(ctx context.Context, webhookID types.String, headers types.Map, body jsontypes.Normalized) (authing.TriggerInput, diag.Diagnostics) {
-	var diags diag.Diagnostics
+// client request. It checks them again with the validators' own checks, because a value
+// that was unknown at plan time is known only now; headers and body sit under parent (the
+// root, or on_destroy), so each problem has the path the validator would have given it.
+func triggerInput(ctx context.Context, webhookID types.String, headers types.Map, body jsontypes.Normalized, parent path.Path) (authing.TriggerInput, diag.Diagnostics) {
 	in := authing.TriggerInput{WebhookID: webhookID.ValueString()}
+	diags := notBlankValidator.check(path.Root("webhook_id"), in.WebhookID)
 	if !headers.IsNull() {
+		diags.Append(checkHeaders(parent.AtName("request_headers"), headers.Elements())...)
 		diags.Append(headers.ElementsAs(ctx, &in.RequestHeaders, false)...)
-		for name, value := range in.RequestHeaders {
-			if err := checkHeaderName(name); err != nil {
-				diags.AddError("Invalid request header", err.Error())
-			}
-			if err := checkHeaderValue(name, value); err != nil {
-				diags.AddError("Invalid request header", err.Error())
-			}
-		}
 	}
 	if !body.IsNull() {
-		if err := checkJSONObject(body.ValueString()); err != nil {
-			diags.AddError("Invalid request body", "request_body "+err.Error()+".")
-		}
+		diags.Append(jsonObjectValidator.check(parent.AtName("request_body"), body.ValueString())...)
 		in.RequestBody = json.RawMessage(body.ValueString())
-	}
-	if strings.TrimSpace(in.WebhookID) == "" {
-		diags.Append(emptyValue(path.Root("webhook_id")))
 	}
 	return in, diags
 }
 
-// fire makes one firing, the one path shared by the resource's create and destroy and by
-// the action: it checks the input again (a value unknown at plan time is known only now),
-// gets the client and calls TriggerWebhook within timeout. started, when not nil, is told
-// just before the call. A failure is an error diagnostic that says, through outcome,
-// whether the webhook may have fired; it is attributed to webhook_id only when the
-// webhook does not exist.
-func fire(ctx context.Context, data *providerData, timeout time.Duration, in authing.TriggerInput, inDiags diag.Diagnostics,
-	outcome outcomeText, started func(),
-) (authing.TriggerResult, diag.Diagnostics) {
-	diags := inDiags
-	if diags.HasError() {
-		return authing.TriggerResult{}, diags
-	}
-	client, clientDiags := data.Client()
-	diags.Append(clientDiags...)
-	if diags.HasError() {
-		return authing.TriggerResult{}, diags
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	if started != nil {
-		started()
-	}
+// fire makes one firing within ctx's deadline: the one path shared by the resource's
+// create and destroy and by the action. A failure is an error diagnostic that says,
+// through outcome, whether the webhook may have fired; it is attributed to webhook_id
+// only when the webhook does not exist.
+func fire(ctx context.Context, client *authing.Client, in authing.TriggerInput, outcome outcomeText) (authing.TriggerResult, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	tflog.Debug(ctx, "Triggering Authing webhook", map[string]any{"webhook_id": in.WebhookID})
 	result, err := client.TriggerWebhook(ctx, in)
 	switch {

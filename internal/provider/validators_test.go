@@ -2,6 +2,7 @@ package provider
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -183,5 +184,23 @@ func TestValidateCallsRefuseBadInput(t *testing.T) {
 				t.Fatalf("got %q, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// Several bad headers are reported in name order, so that the same configuration always
+// gives the same output.
+func TestHeadersValidatorReportsInNameOrder(t *testing.T) {
+	elems := map[string]attr.Value{}
+	for _, name := range []string{"E e", "B b", "D d", "A a", "C c"} {
+		elems[name] = types.StringValue("x")
+	}
+	var resp validator.MapResponse
+	headersValidator{}.ValidateMap(t.Context(), validator.MapRequest{Path: path.Root("h"), ConfigValue: types.MapValueMust(types.StringType, elems)}, &resp)
+	var got []string
+	for _, d := range resp.Diagnostics {
+		got = append(got, d.(diag.DiagnosticWithPath).Path().String())
+	}
+	if want := []string{`h["A a"]`, `h["B b"]`, `h["C c"]`, `h["D d"]`, `h["E e"]`}; !slices.Equal(got, want) {
+		t.Fatalf("paths %v, want %v", got, want)
 	}
 }

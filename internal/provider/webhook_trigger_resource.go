@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
@@ -134,10 +135,8 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 	}
 }
 
-func (r *webhookTriggerResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
-	if data, ok := req.ProviderData.(*providerData); ok {
-		r.data = data
-	}
+func (r *webhookTriggerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 // Create fires the webhook once. On any failure it writes no state, so the next apply
@@ -153,8 +152,19 @@ func (r *webhookTriggerResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in, inDiags := triggerInput(ctx, plan.WebhookID, plan.RequestHeaders, plan.RequestBody)
-	result, diags := fire(ctx, r.data, timeout, in, inDiags, triggerOutcome, nil)
+	in, diags := triggerInput(ctx, plan.WebhookID, plan.RequestHeaders, plan.RequestBody, path.Empty())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	result, diags := fire(ctx, client, in, triggerOutcome)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -194,8 +204,19 @@ func (r *webhookTriggerResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in, inDiags := triggerInput(ctx, state.WebhookID, teardown.RequestHeaders, teardown.RequestBody)
-	_, diags = fire(ctx, r.data, timeout, in, inDiags, teardownOutcome, nil)
+	in, diags := triggerInput(ctx, state.WebhookID, teardown.RequestHeaders, teardown.RequestBody, path.Root("on_destroy"))
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	_, diags = fire(ctx, client, in, teardownOutcome)
 	resp.Diagnostics.Append(diags...)
 }
 
