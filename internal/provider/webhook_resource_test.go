@@ -2,12 +2,15 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -405,4 +408,140 @@ func TestFillFollowsTheServerForManagedFields(t *testing.T) {
 	if !unmanaged.Secret.IsNull() || !unmanaged.RetryConfig.IsNull() {
 		t.Fatalf("unmanaged fields were filled: %v, %v", unmanaged.Secret, unmanaged.RetryConfig)
 	}
+}
+
+// webhookEnv is a configured provider server and an emulator, for authing_webhook at the
+// protocol level.
+type webhookEnv struct {
+	*protocolServer
+	emu *emulator.Server
+}
+
+func newWebhookEnv(t *testing.T) *webhookEnv {
+	env := newTestEnv(t)
+	p := newProtocolServer(t)
+	p.configure(map[string]tftypes.Value{"host": str(env.emu.URL()), "access_key_id": str(testKeyID), "access_key_secret": str(testSecret)})
+	return &webhookEnv{protocolServer: p, emu: env.emu}
+}
+
+// config is an authing_webhook configuration with extra attributes.
+func (w *webhookEnv) config(extra map[string]tftypes.Value) map[string]tftypes.Value {
+	attrs := map[string]tftypes.Value{
+		"name": str("deploy"), "url": str(w.emu.ReceiverURL("deploy")),
+		"events": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("user:created")}),
+	}
+	for k, v := range extra {
+		attrs[k] = v
+	}
+	return attrs
+}
+
+// secretAt is the signing secret the emulator holds for the webhook in state.
+func (w *webhookEnv) secretAt(state *tfprotov6.DynamicValue) string {
+	w.t.Helper()
+	id := asString(w.t, w.object(state, w.schema.ResourceSchemas["authing_webhook"], false)["id"])
+	hook, ok := w.emu.Webhook(id)
+	if !ok {
+		w.t.Fatalf("webhook %s does not exist at the emulator", id)
+	}
+	return hook.Secret
+}
+
+// The apply that brings in secret_wo sends it, whether it replaces secret or comes to a
+// webhook without one, and with secret_wo_version left null; later applies send it only
+// when the version changes. Only removing secret with no secret_wo clears the secret.
+func TestWriteOnlySecretIsSentByTheApplyThatBringsItIn(t *testing.T) {
+	const typ = "authing_webhook"
+	t.Run("secret replaced by secret_wo", func(t *testing.T) {
+		w := newWebhookEnv(t)
+		state, private, diags := w.apply(typ, nil, nil, w.config(map[string]tftypes.Value{"secret": str("whsec-one")}))
+		requireNoErrors(t, diags)
+		if got := w.secretAt(state); got != "whsec-one" {
+			t.Fatalf("after create: secret %q", got)
+		}
+		wo := w.config(map[string]tftypes.Value{"secret_wo": str("wo-one")})
+		state, private, diags = w.apply(typ, state, private, wo)
+		requireNoErrors(t, diags)
+		if got := w.secretAt(state); got != "wo-one" {
+			t.Fatalf("after the switch to secret_wo: secret %q, want wo-one", got)
+		}
+		// Once sent, a new write-only value needs a new version.
+		state, private, diags = w.apply(typ, state, private, w.config(map[string]tftypes.Value{"secret_wo": str("wo-two")}))
+		requireNoErrors(t, diags)
+		if got := w.secretAt(state); got != "wo-one" {
+			t.Fatalf("a new secret_wo without a new version was sent: %q", got)
+		}
+		state, _, diags = w.apply(typ, state, private, w.config(map[string]tftypes.Value{"secret_wo": str("wo-two"), "secret_wo_version": tftypes.NewValue(tftypes.Number, 2)}))
+		requireNoErrors(t, diags)
+		if got := w.secretAt(state); got != "wo-two" {
+			t.Fatalf("after a new version: secret %q, want wo-two", got)
+		}
+	})
+	t.Run("secret_wo added to a webhook without a secret", func(t *testing.T) {
+		w := newWebhookEnv(t)
+		state, private, diags := w.apply(typ, nil, nil, w.config(nil))
+		requireNoErrors(t, diags)
+		state, private, diags = w.apply(typ, state, private, w.config(map[string]tftypes.Value{"secret_wo": str("wo-one")}))
+		requireNoErrors(t, diags)
+		if got := w.secretAt(state); got != "wo-one" {
+			t.Fatalf("secret %q, want wo-one", got)
+		}
+		planned := w.plan(typ, state, private, w.config(map[string]tftypes.Value{"secret_wo": str("wo-one")}))
+		requireNoErrors(t, planned.Diagnostics)
+		if before, after := w.object(state, w.schema.ResourceSchemas[typ], false), w.object(planned.PlannedState, w.schema.ResourceSchemas[typ], false); !maps.EqualFunc(before, after, tftypes.Value.Equal) {
+			t.Fatalf("an unchanged configuration plans a change:\n%v\n%v", before, after)
+		}
+	})
+	t.Run("secret removed", func(t *testing.T) {
+		w := newWebhookEnv(t)
+		state, private, diags := w.apply(typ, nil, nil, w.config(map[string]tftypes.Value{"secret": str("whsec-one")}))
+		requireNoErrors(t, diags)
+		state, _, diags = w.apply(typ, state, private, w.config(nil))
+		requireNoErrors(t, diags)
+		if got := w.secretAt(state); got != "" {
+			t.Fatalf("removing secret left %q", got)
+		}
+	})
+}
+
+// The switch from secret to secret_wo through Terraform: the webhook ends up with the
+// write-only secret, and the next plan is empty.
+func TestAccWebhook_switchToWriteOnlySecret(t *testing.T) {
+	env := newTestEnv(t)
+	var id string
+	secretAtEmulator := func(want string) fact {
+		return env.expectAtEmulator(&id, func(w emulator.Webhook) error {
+			if w.Secret != want {
+				return fmt.Errorf("the emulator holds secret %q, want %q", w.Secret, want)
+			}
+			return nil
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: env.webhookConfig("deploy", `["user:created"]`, `  secret = "whsec-one"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(webhook, tfjsonpath.New("id"), captureString(&id)),
+					secretAtEmulator("whsec-one"),
+				},
+			},
+			{
+				Config: env.webhookConfig("deploy", `["user:created"]`, `  secret_wo = "wo-one"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(webhook, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(webhook, tfjsonpath.New("secret"), knownvalue.Null()),
+					secretAtEmulator("wo-one"),
+				},
+			},
+			{
+				Config:           env.webhookConfig("deploy", `["user:created"]`, `  secret_wo = "wo-one"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
 }
