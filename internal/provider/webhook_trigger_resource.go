@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -76,8 +75,8 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional:      true,
 				ElementType:   types.StringType,
 				Validators:    []validator.Map{headersValidator{}},
-				Description:   "Extra HTTP headers Authing adds to the request it sends to the webhook (`requestHeaders`). Changing them fires again. They are kept in state like every input; pass credentials through a `sensitive` variable so that plans hide them.",
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				Description:   "Extra HTTP headers Authing adds to the request it sends to the webhook (`requestHeaders`). Changing them fires again (going between no map and an empty one does not). They are kept in state like every input; pass credentials through a `sensitive` variable so that plans hide them.",
+				PlanModifiers: []planmodifier.Map{requiresReplaceUnlessNoKeys},
 			},
 			"request_body": schema.StringAttribute{
 				Optional:   true,
@@ -91,8 +90,8 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"triggers": schema.MapAttribute{
 				Optional:      true,
 				ElementType:   types.StringType,
-				Description:   "Arbitrary keys and values; any change fires the webhook again. Use it to re-fire on a deploy, for example `{ version = var.release }`.",
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				Description:   "Arbitrary keys and values; any change fires the webhook again, except going between no map and an empty one, which hold the same keys. Use it to re-fire on a deploy, for example `{ version = var.release }`.",
+				PlanModifiers: []planmodifier.Map{requiresReplaceUnlessNoKeys},
 			},
 			"response": schema.StringAttribute{
 				Computed:      true,

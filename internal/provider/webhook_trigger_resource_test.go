@@ -474,3 +474,40 @@ resource "authing_webhook_trigger" "smoke" {
 		t.Fatalf("%d firings in state, want 50", n)
 	}
 }
+
+// An empty map and no map are the same set of keys: going from one to the other, in
+// triggers or request_headers, updates the state in place and fires nothing.
+func TestAccWebhookTrigger_emptyMapIsNoMap(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	inPlace := func(extra string) resource.TestStep {
+		return resource.TestStep{
+			Config: env.config(triggerConfig(id, extra)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(trigger, plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(1), sameID.AddStateValue(trigger, tfjsonpath.New("id"))},
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config:            env.config(triggerConfig(id, "")),
+				ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(1), sameID.AddStateValue(trigger, tfjsonpath.New("id"))},
+			},
+			inPlace("  triggers = {}\n"),
+			inPlace("  triggers = {}\n  request_headers = {}\n"),
+			inPlace(""),
+			{
+				// A key is a change: it fires again.
+				Config: env.config(triggerConfig(id, "  triggers = { release = \"1\" }\n")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(trigger, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(2)},
+			},
+		},
+	})
+}
