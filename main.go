@@ -14,8 +14,9 @@ import (
 // address is the provider's registry address, which Terraform uses in debug mode.
 const address = "registry.terraform.io/authing/authing"
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version is set at build time with -ldflags "-X main.version=..."; without it, the
+// provider reports itself as a development build.
+var version string
 
 func main() {
 	var debug bool

@@ -24,6 +24,9 @@ const defaultMaxResponseBytes = 16 << 20
 // DefaultListConcurrency is how many list pages are fetched at once.
 const DefaultListConcurrency = 8
 
+// DevVersion is the version of a build that was given none.
+const DevVersion = "dev"
+
 // Logger receives one line per request. Fields never hold bodies, headers or secrets.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
@@ -47,11 +50,12 @@ type Config struct {
 	MaxResponseBytes int64
 	// Retry bounds retries; the zero value means DefaultRetryPolicy.
 	Retry RetryPolicy
-	// UserAgent is sent as User-Agent.
-	UserAgent string
 	// Version is the provider's version, sent as x-authing-sdk-version
-	// "terraform-provider-authing:<version>".
+	// "terraform-provider-authing:<version>" and in User-Agent; empty means DevVersion.
 	Version string
+	// Platform, when set, is what the provider runs in, such as "terraform 1.11.4"; it is
+	// added to User-Agent.
+	Platform string
 	// Logger gets one line per request; nil logs nothing.
 	Logger Logger
 	// Transport replaces the default HTTP transport (tests); CAPEM then does not apply.
@@ -61,7 +65,6 @@ type Config struct {
 // Client calls the Authing management API. It is safe for concurrent use, and shares one
 // management token among all its calls.
 type Client struct {
-	host       string
 	cfg        Config
 	http       *http.Client
 	tokens     *tokenSource
@@ -71,17 +74,46 @@ type Client struct {
 	redactMu   sync.RWMutex
 }
 
-// New checks cfg and returns a client. It sends nothing.
-func New(cfg Config) (*Client, error) {
-	if cfg.Host == "" {
+// ConfigError says what makes a Config unusable.
+type ConfigError struct {
+	// Host is why Host is not usable, or nil.
+	Host error
+	// Missing names the credentials that are empty: "AccessKeyID", "AccessKeySecret".
+	Missing []string
+}
+
+func (e *ConfigError) Error() string {
+	var problems []string
+	if e.Host != nil {
+		problems = append(problems, e.Host.Error())
+	}
+	if len(e.Missing) > 0 {
+		problems = append(problems, "missing "+strings.Join(e.Missing, " and "))
+	}
+	return "invalid client configuration: " + strings.Join(problems, "; ")
+}
+
+// Normalize returns cfg as New uses it, or a *ConfigError: an empty Host is DefaultHost
+// and is otherwise put in ParseHost's form, the key ID and tenant lose surrounding white
+// space, both credentials must be set, and zero values get their defaults.
+func (cfg Config) Normalize() (Config, error) {
+	var problems ConfigError
+	if strings.TrimSpace(cfg.Host) == "" {
 		cfg.Host = DefaultHost
 	}
 	host, err := ParseHost(cfg.Host)
-	if err != nil {
-		return nil, err
+	problems.Host = err
+	cfg.Host = host
+	cfg.AccessKeyID = strings.TrimSpace(cfg.AccessKeyID)
+	cfg.TenantID = strings.TrimSpace(cfg.TenantID)
+	if cfg.AccessKeyID == "" {
+		problems.Missing = append(problems.Missing, "AccessKeyID")
 	}
-	if strings.TrimSpace(cfg.AccessKeyID) == "" || strings.TrimSpace(cfg.AccessKeySecret) == "" {
-		return nil, errors.New("the access key ID and secret are both required")
+	if strings.TrimSpace(cfg.AccessKeySecret) == "" {
+		problems.Missing = append(problems.Missing, "AccessKeySecret")
+	}
+	if problems.Host != nil || len(problems.Missing) > 0 {
+		return cfg, &problems
 	}
 	if cfg.ListConcurrency <= 0 {
 		cfg.ListConcurrency = DefaultListConcurrency
@@ -93,10 +125,26 @@ func New(cfg Config) (*Client, error) {
 		cfg.Retry = DefaultRetryPolicy
 	}
 	if cfg.Version == "" {
-		cfg.Version = "dev"
+		cfg.Version = DevVersion
 	}
-	if cfg.UserAgent == "" {
-		cfg.UserAgent = "terraform-provider-authing/" + cfg.Version
+	return cfg, nil
+}
+
+// userAgent is the User-Agent header: the provider and its version, and the platform it
+// runs in when known.
+func (cfg Config) userAgent() string {
+	ua := "terraform-provider-authing/" + cfg.Version
+	if cfg.Platform != "" {
+		ua += " (" + cfg.Platform + ")"
+	}
+	return ua
+}
+
+// New checks cfg (see Normalize) and returns a client. It sends nothing.
+func New(cfg Config) (*Client, error) {
+	cfg, err := cfg.Normalize()
+	if err != nil {
+		return nil, err
 	}
 	transport := cfg.Transport
 	if transport == nil {
@@ -107,8 +155,7 @@ func New(cfg Config) (*Client, error) {
 		transport = t
 	}
 	c := &Client{
-		host: host,
-		cfg:  cfg,
+		cfg: cfg,
 		http: &http.Client{
 			Transport: transport,
 			// A redirect would carry the token and user pool headers to wherever it
@@ -250,7 +297,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 // send makes one HTTP exchange.
 func (c *Client) send(ctx context.Context, r request, payload []byte, tok *token, n int) attempt {
 	var a attempt
-	target := c.host + "/api/v3/" + r.path
+	target := c.cfg.Host + "/api/v3/" + r.path
 	if len(r.query) > 0 {
 		target += "?" + r.query.Encode()
 	}
@@ -271,7 +318,7 @@ func (c *Client) send(ctx context.Context, r request, payload []byte, tok *token
 		return a
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	req.Header.Set("User-Agent", c.cfg.userAgent())
 	req.Header.Set("x-authing-sdk-version", "terraform-provider-authing:"+c.cfg.Version)
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")

@@ -2,6 +2,9 @@ package authing
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,4 +53,18 @@ func asError(t *testing.T, err error) *Error {
 		t.Fatalf("want *Error, got %T: %v", err, err)
 	}
 	return e
+}
+
+// fakeAPI answers get-management-token and hands every other route to h.
+func fakeAPI(t *testing.T, h http.HandlerFunc) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/get-management-token") {
+			_, _ = w.Write([]byte(`{"statusCode":200,"data":{"access_token":"x.eyJzY29wZWRfdXNlcnBvb2xfaWQiOiJwIn0.y","expires_in":7200}}`))
+			return
+		}
+		h(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }

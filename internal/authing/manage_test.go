@@ -1,6 +1,8 @@
 package authing
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/authing/terraform-provider-authing/internal/emulator"
@@ -50,5 +52,26 @@ func TestCreateIsNotRetriedButUpdateIs(t *testing.T) {
 	emu.InjectFault("update-webhook", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 503, Times: 1})
 	if _, err := c.UpdateWebhook(t.Context(), id, WebhookInput{Name: ptr("m")}); err != nil || emu.Stats().Requests["update-webhook"] != 2 {
 		t.Fatalf("update: %v, %d requests", err, emu.Stats().Requests["update-webhook"])
+	}
+}
+
+// A create answer without a webhookId may still have created one; an update answer about
+// another webhook is refused.
+func TestManageAnswersAreChecked(t *testing.T) {
+	host := fakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/create-webhook") {
+			_, _ = w.Write([]byte(`{"statusCode":200,"data":{"name":"n"}}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"statusCode":200,"data":{"webhookId":"other"}}`))
+	})
+	c := newTestClient(t, host)
+	name := "n"
+	_, err := c.CreateWebhook(t.Context(), WebhookInput{Name: &name})
+	if e := asError(t, err); e.Outcome != MayHaveFired || !strings.Contains(err.Error(), "no webhookId") {
+		t.Fatalf("create: %v (outcome %v)", err, e.Outcome)
+	}
+	if _, err := c.UpdateWebhook(t.Context(), "mine", WebhookInput{Name: &name}); err == nil || !strings.Contains(err.Error(), `webhook "other", not the one updated`) {
+		t.Fatalf("update: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"testing"
 	"time"
 )
@@ -180,5 +181,22 @@ func TestBackoffBounds(t *testing.T) {
 	}
 	if d := p.backoff(3, 5*time.Second); d != time.Second {
 		t.Fatalf("Retry-After over the cap gave %v", d)
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for in, want := range map[string]time.Duration{
+		"": 0, "3": 3 * time.Second, "-1": 0, "soon": 0,
+		now.Add(7 * time.Second).Format(http.TimeFormat): 7 * time.Second,
+		now.Add(-time.Hour).Format(http.TimeFormat):      0,
+	} {
+		h := http.Header{}
+		if in != "" {
+			h.Set("Retry-After", in)
+		}
+		if got := parseRetryAfter(h, now); got != want {
+			t.Errorf("Retry-After %q: got %v, want %v", in, got, want)
+		}
 	}
 }

@@ -102,7 +102,7 @@ func TestRequestHeaders(t *testing.T) {
 		emu.Handler().ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	c := newTestClient(t, srv.URL, func(c *Config) { c.TenantID = "tenant-7"; c.UserAgent = "ua-test/1"; c.Version = "1.2.3" })
+	c := newTestClient(t, srv.URL, func(c *Config) { c.TenantID = "tenant-7"; c.Platform = "terraform 1.11.4"; c.Version = "1.2.3" })
 	if _, err := c.ListWebhooks(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestRequestHeaders(t *testing.T) {
 		t.Fatalf("token request headers: %v", tokenReq)
 	}
 	if !strings.HasPrefix(listReq.Get("Authorization"), "Bearer ey") || listReq.Get("X-Authing-Userpool-Id") != "pool-from-claim" ||
-		listReq.Get("X-Authing-App-Tenant-Id") != "tenant-7" || listReq.Get("User-Agent") != "ua-test/1" || listReq.Get("X-Authing-Sdk-Version") != "terraform-provider-authing:1.2.3" {
+		listReq.Get("X-Authing-App-Tenant-Id") != "tenant-7" || listReq.Get("User-Agent") != "terraform-provider-authing/1.2.3 (terraform 1.11.4)" || listReq.Get("X-Authing-Sdk-Version") != "terraform-provider-authing:1.2.3" {
 		t.Fatalf("list request headers: %v", listReq)
 	}
 }

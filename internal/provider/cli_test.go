@@ -3,14 +3,17 @@ package provider
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	goversion "github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/authing/terraform-provider-authing/internal/devcli"
@@ -140,4 +143,59 @@ func (w *workspace) state() string {
 		w.t.Fatal(err)
 	}
 	return string(b)
+}
+
+// providerEnv configures the provider through the environment, as users are told to.
+func (e *testEnv) providerEnv() []string {
+	return []string{"AUTHING_HOST=" + e.emu.URL(), "AUTHING_ACCESS_KEY_ID=" + testKeyID, "AUTHING_ACCESS_KEY_SECRET=" + testSecret}
+}
+
+// stateResources counts the instances of a resource type in a state file.
+func stateResources(t *testing.T, state, typ string) int {
+	t.Helper()
+	var s struct {
+		Resources []struct {
+			Type      string `json:"type"`
+			Instances []any  `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal([]byte(state), &s); err != nil {
+		t.Fatalf("state: %v", err)
+	}
+	n := 0
+	for _, r := range s.Resources {
+		if r.Type == typ {
+			n += len(r.Instances)
+		}
+	}
+	return n
+}
+
+// skipBelowTerraform skips a CLI test on Terraform older than minimum, and on OpenTofu.
+func (w *workspace) skipBelowTerraform(minimum string) {
+	w.t.Helper()
+	if !w.terraformAtLeast(minimum) {
+		w.t.Skipf("needs Terraform %s or later; %s is older, or OpenTofu", minimum, w.cli)
+	}
+}
+
+// terraformAtLeast reports whether the CLI under test is Terraform minimum or later
+// (OpenTofu is not).
+func (w *workspace) terraformAtLeast(minimum string) bool {
+	w.t.Helper()
+	out, err := exec.Command(w.cli, "version", "-json").Output()
+	if err != nil {
+		w.t.Fatalf("%s version -json: %v", w.cli, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		w.t.Fatalf("%s version -json: %v", w.cli, err)
+	}
+	have, err := goversion.NewVersion(v.Version)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return !strings.Contains(filepath.Base(w.cli), "tofu") && !have.LessThan(goversion.Must(goversion.NewVersion(minimum)))
 }

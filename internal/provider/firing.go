@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -17,36 +16,22 @@ import (
 )
 
 // triggerInput turns the Terraform values shared by the resource and the action into a
-// client request. Validators have already checked them; this re-checks, because a
-// value that was unknown at plan time is validated only now.
-func triggerInput(webhookID types.String, headers types.Map, body jsontypes.Normalized) (authing.TriggerInput, diag.Diagnostics) {
-	var diags diag.Diagnostics
+// client request. It checks them again with the validators' own checks, because a value
+// that was unknown at plan time is known only now; headers and body sit under parent (the
+// root, or on_destroy), so each problem has the path the validator would have given it.
+func triggerInput(ctx context.Context, webhookID types.String, headers types.Map, body jsontypes.Normalized, parent path.Path) (authing.TriggerInput, diag.Diagnostics) {
 	in := authing.TriggerInput{WebhookID: webhookID.ValueString()}
+	diags := notBlankValidator.check(path.Root("webhook_id"), in.WebhookID)
 	if !headers.IsNull() {
-		in.RequestHeaders = map[string]string{}
-		for name, raw := range headers.Elements() {
-			value, ok := raw.(types.String)
-			if !ok || value.IsNull() || value.IsUnknown() {
-				diags.Append(headerWithoutValue(name))
-				continue
-			}
-			if err := checkHeaderName(name); err != nil {
-				diags.AddError("Invalid request header", err.Error())
-			}
-			if err := checkHeaderValue(name, value.ValueString()); err != nil {
-				diags.AddError("Invalid request header", err.Error())
-			}
-			in.RequestHeaders[name] = value.ValueString()
+		headerDiags := checkHeaders(parent.AtName("request_headers"), headers.Elements())
+		diags.Append(headerDiags...)
+		if !headerDiags.HasError() {
+			diags.Append(headers.ElementsAs(ctx, &in.RequestHeaders, false)...)
 		}
 	}
 	if !body.IsNull() {
-		if err := checkJSONObject(body.ValueString()); err != nil {
-			diags.AddError("Invalid request body", "request_body "+err.Error()+".")
-		}
+		diags.Append(jsonObjectValidator.check(parent.AtName("request_body"), body.ValueString())...)
 		in.RequestBody = json.RawMessage(body.ValueString())
-	}
-	if strings.TrimSpace(in.WebhookID) == "" {
-		diags.Append(emptyValue(path.Root("webhook_id")))
 	}
 	return in, diags
 }
@@ -57,8 +42,8 @@ func triggerInput(webhookID types.String, headers types.Map, body jsontypes.Norm
 // null is most often an ephemeral value that Terraform dropped: `terraform apply -invoke`
 // invokes an action with the plan's copy of its configuration, where every ephemeral
 // value is null.
-func headerWithoutValue(name string) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("request_headers").AtMapKey(name), "Request header without a value",
+func headerWithoutValue(at path.Path, name string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(at, "Request header without a value",
 		fmt.Sprintf("Request header %q has no value, so the webhook was not fired. "+
 			"If the value is ephemeral and this is `terraform apply -invoke`: Terraform (1.16.4 at least) invokes the action with the plan's copy of its configuration, "+
 			"where ephemeral values are null; an action_trigger passes them. Give the header a sensitive variable that is not ephemeral to use -invoke, "+
@@ -71,33 +56,16 @@ type firing struct {
 	at       time.Time
 }
 
-// fire makes one firing, the one path shared by the resource's create and destroy and by
-// the action: it checks the input again (a value unknown at plan time is known only now),
-// gets the client and calls TriggerWebhook within timeout, with firingID in
-// authing.FiringIDHeader. started, when not nil, is told just before the call. When the
-// answer is lost, the webhook's delivery logs settle the outcome where they show it
-// (DESIGN.md, promise 3); otherwise a failure is an error diagnostic that names the
-// firing ID and says, through outcome, whether the webhook may have fired. It is
-// attributed to webhook_id only when the webhook does not exist.
-func fire(ctx context.Context, data *providerData, timeout time.Duration, in authing.TriggerInput, inDiags diag.Diagnostics,
-	firingID string, outcome outcomeText, started func(),
-) (firing, diag.Diagnostics) {
-	diags := inDiags
-	if diags.HasError() {
-		return firing{}, diags
-	}
-	client, clientDiags := data.Client()
-	diags.Append(clientDiags...)
-	if diags.HasError() {
-		return firing{}, diags
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+// fire makes one firing within ctx's deadline: the one path shared by the resource's
+// create and destroy and by the action. The request carries firingID in
+// authing.FiringIDHeader. When the answer is lost, the webhook's delivery logs settle the
+// outcome where they show it (DESIGN.md, promise 3); otherwise a failure is an error
+// diagnostic that names the firing ID and says, through outcome, whether the webhook may
+// have fired. It is attributed to webhook_id only when the webhook does not exist.
+func fire(ctx context.Context, client *authing.Client, in authing.TriggerInput, firingID string, outcome outcomeText) (firing, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	var carried bool
 	in.RequestHeaders, carried = withFiringID(in.RequestHeaders, firingID)
-	if started != nil {
-		started()
-	}
 	tflog.Debug(ctx, "Triggering Authing webhook", map[string]any{"webhook_id": in.WebhookID, "firing_id": firingID})
 	result, err := client.TriggerWebhook(ctx, in)
 	if err == nil {

@@ -2,13 +2,18 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
 	goversion "github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
@@ -52,15 +57,37 @@ func newTestEnv(t *testing.T, opts ...emulator.Options) *testEnv {
 	return &testEnv{emu: emu}
 }
 
+// providerBlock is the provider block, written the one way every test writes it. attrs
+// maps each attribute set to its HCL expression (q quotes a string); with none, the
+// block is empty and the environment supplies everything.
+func providerBlock(attrs map[string]string) string {
+	if len(attrs) == 0 {
+		return "provider \"authing\" {}\n"
+	}
+	var b strings.Builder
+	b.WriteString("provider \"authing\" {\n")
+	for _, name := range sortedKeys(attrs) {
+		fmt.Fprintf(&b, "  %s = %s\n", name, attrs[name])
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// q is s as an HCL string literal.
+func q(s string) string { return strconv.Quote(s) }
+
+// providerAttrs point the provider at the emulator with the test key, changed by
+// changes: an attribute set to "" is left out.
+func (e *testEnv) providerAttrs(changes map[string]string) map[string]string {
+	attrs := map[string]string{"host": q(e.emu.URL()), "access_key_id": q(testKeyID), "access_key_secret": q(testSecret)}
+	maps.Copy(attrs, changes)
+	maps.DeleteFunc(attrs, func(_, v string) bool { return v == "" })
+	return attrs
+}
+
 // config prepends a provider block that points at the emulator.
 func (e *testEnv) config(body string) string {
-	return fmt.Sprintf(`
-provider "authing" {
-  host              = %q
-  access_key_id     = %q
-  access_key_secret = %q
-}
-`, e.emu.URL(), testKeyID, testSecret) + body
+	return providerBlock(e.providerAttrs(nil)) + body
 }
 
 // triggerConfig is an authing_webhook_trigger "smoke" for webhookID, with extra lines of
@@ -69,31 +96,47 @@ func triggerConfig(webhookID, extra string) string {
 	return fmt.Sprintf("\nresource \"authing_webhook_trigger\" \"smoke\" {\n  webhook_id = %q\n%s}\n", webhookID, extra)
 }
 
-// expectDeliveries checks how many requests the emulator delivered to webhook URLs.
-func (e *testEnv) expectDeliveries(want int) statecheck.StateCheck {
-	return countCheck{what: "deliveries", want: want, got: func() int { return e.emu.Stats().Deliveries }}
+// fact checks something outside Terraform (the emulator's counters, what it holds or
+// received) as a state check or a plan check.
+type fact func() error
+
+func (f fact) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f()
 }
 
-// countCheck compares a counter with what it should be, as a state or plan check.
-type countCheck struct {
-	what string
-	want int
-	got  func() int
+func (f fact) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = f()
 }
 
-func (c countCheck) err() error {
-	if got := c.got(); got != c.want {
-		return fmt.Errorf("%s: got %d, want %d", c.what, got, c.want)
+// counts is the fact that a counter is want.
+func counts(what string, want int, got func() int) fact {
+	return func() error {
+		if n := got(); n != want {
+			return fmt.Errorf("%s: got %d, want %d", what, n, want)
+		}
+		return nil
 	}
-	return nil
 }
 
-func (c countCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = c.err()
+// expectDeliveries checks how many requests the emulator delivered to webhook URLs.
+func (e *testEnv) expectDeliveries(want int) fact {
+	return counts("deliveries", want, func() int { return e.emu.Stats().Deliveries })
 }
 
-func (c countCheck) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	resp.Error = c.err()
+// expectWebhookCount checks how many webhooks the emulator holds.
+func (e *testEnv) expectWebhookCount(want int) fact {
+	return counts("webhooks at the emulator", want, func() int { return len(e.emu.Webhooks()) })
+}
+
+// expectAtEmulator checks the webhook as the emulator holds it.
+func (e *testEnv) expectAtEmulator(id *string, check func(emulator.Webhook) error) fact {
+	return func() error {
+		w, ok := e.emu.Webhook(*id)
+		if !ok {
+			return fmt.Errorf("webhook %s does not exist at the emulator", *id)
+		}
+		return check(w)
+	}
 }
 
 // apiCalls snapshots the emulator's request count, to prove later that nothing called it.
@@ -111,26 +154,48 @@ func (a *apiCalls) total() int {
 	return n
 }
 
-// snapshot is a state check that records the current count.
-func (a *apiCalls) snapshot() statecheck.StateCheck {
-	return snapshotCheck{a: a}
+// snapshot records the current count.
+func (a *apiCalls) snapshot() fact {
+	return func() error {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		a.base = a.total()
+		return nil
+	}
 }
 
-type snapshotCheck struct{ a *apiCalls }
-
-func (s snapshotCheck) CheckState(context.Context, statecheck.CheckStateRequest, *statecheck.CheckStateResponse) {
-	s.a.mu.Lock()
-	s.a.base = s.a.total()
-	s.a.mu.Unlock()
-}
-
-// none is a plan check that fails if any API call happened since the snapshot.
-func (a *apiCalls) none() plancheck.PlanCheck {
-	return countCheck{what: "API calls since the last apply", want: 0, got: func() int {
+// none fails if any API call happened since the snapshot.
+func (a *apiCalls) none() fact {
+	return counts("API calls since the last apply", 0, func() int {
 		a.mu.Lock()
 		defer a.mu.Unlock()
 		return a.total() - a.base
-	}}
+	})
+}
+
+// captureString is a state check value that remembers what it saw.
+func captureString(dst *string) knownvalue.Check {
+	return knownvalue.StringFunc(func(v string) error { *dst = v; return nil })
+}
+
+// expectNotInState fails when secret appears anywhere in the state, which must hold
+// address (a resource, or a data source with its "data." prefix).
+func expectNotInState(address, secret string) statecheck.StateCheck {
+	return notInState{address: address, secret: secret}
+}
+
+type notInState struct{ address, secret string }
+
+func (n notInState) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	raw, err := json.Marshal(req.State)
+	switch {
+	case err != nil:
+		resp.Error = err
+	case !strings.Contains(string(raw), strings.TrimPrefix(n.address, "data.")):
+		resp.Error = fmt.Errorf("%s is not in the state", n.address)
+	case strings.Contains(string(raw), n.secret):
+		resp.Error = fmt.Errorf("the webhook secret is in the state")
+	}
 }
 
 // clearAuthingEnv unsets the provider's environment variables for one test, so that a
@@ -140,11 +205,4 @@ func clearAuthingEnv(t *testing.T) {
 		t.Setenv(name, "")
 		_ = os.Unsetenv(name)
 	}
-}
-
-// stateFunc is a state check made of a function, for facts outside the state.
-type stateFunc func() error
-
-func (f stateFunc) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f()
 }

@@ -37,7 +37,7 @@ const placeholderURL = "https://example.com/tf-acc-authing"
 
 // atServer checks the webhook id points at as the server reads it.
 func atServer(api *liveAPI, id *string, check func(liveWebhook) error) statecheck.StateCheck {
-	return stateFunc(func() error {
+	return fact(func() error {
 		w, a, err := api.getWebhook(context.Background(), *id)
 		if err != nil {
 			return err
@@ -446,7 +446,7 @@ resource "terraform_data" "deploy" {
 `, id, nonce, round, round)
 	}
 	delivered := func(want ...string) statecheck.StateCheck {
-		return stateFunc(func() error { return expectLoggedRounds(api, &id, nonce, want...) })
+		return fact(func() error { return expectLoggedRounds(api, &id, nonce, want...) })
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
@@ -480,13 +480,13 @@ func TestAccLive_onDestroy(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{
-			{Config: cfg("1"), ConfigStateChecks: []statecheck.StateCheck{stateFunc(func() error { return expectLoggedRounds(api, &id, nonce, "1") })}},
+			{Config: cfg("1"), ConfigStateChecks: []statecheck.StateCheck{fact(func() error { return expectLoggedRounds(api, &id, nonce, "1") })}},
 			{
 				Config: cfg("2"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(trigger, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{stateFunc(func() error { return expectLoggedRounds(api, &id, nonce, "1", "teardown/1", "2") })},
+				ConfigStateChecks: []statecheck.StateCheck{fact(func() error { return expectLoggedRounds(api, &id, nonce, "1", "teardown/1", "2") })},
 			},
 		},
 		CheckDestroy: func(*terraform.State) error {

@@ -105,3 +105,124 @@ func strMap(m map[string]string) tftypes.Value {
 }
 
 var unknownString = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+
+// validateProvider returns a call of ValidateProviderConfig with attrs.
+func (p *protocolServer) validateProvider(attrs map[string]tftypes.Value) func() []*tfprotov6.Diagnostic {
+	return func() []*tfprotov6.Diagnostic {
+		resp, err := p.server.ValidateProviderConfig(p.t.Context(), &tfprotov6.ValidateProviderConfigRequest{Config: dynamicValue(p.t, p.schema.Provider, attrs)})
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		return resp.Diagnostics
+	}
+}
+
+// validateResource returns a call of ValidateResourceConfig for typ with attrs.
+func (p *protocolServer) validateResource(typ string, attrs map[string]tftypes.Value) func() []*tfprotov6.Diagnostic {
+	return func() []*tfprotov6.Diagnostic {
+		resp, err := p.server.ValidateResourceConfig(p.t.Context(), &tfprotov6.ValidateResourceConfigRequest{
+			TypeName: typ, Config: dynamicValue(p.t, p.schema.ResourceSchemas[typ], attrs),
+		})
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		return resp.Diagnostics
+	}
+}
+
+// validateDataSource returns a call of ValidateDataResourceConfig for typ with attrs.
+func (p *protocolServer) validateDataSource(typ string, attrs map[string]tftypes.Value) func() []*tfprotov6.Diagnostic {
+	return func() []*tfprotov6.Diagnostic {
+		resp, err := p.server.ValidateDataResourceConfig(p.t.Context(), &tfprotov6.ValidateDataResourceConfigRequest{
+			TypeName: typ, Config: dynamicValue(p.t, p.schema.DataSourceSchemas[typ], attrs),
+		})
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		return resp.Diagnostics
+	}
+}
+
+// plan calls PlanResourceChange for typ from prior (nil for a create) to config, with
+// the proposed state Terraform would send: the configuration, with the prior value of
+// each computed attribute the configuration leaves null, and no write-only value.
+func (p *protocolServer) plan(typ string, prior *tfprotov6.DynamicValue, priorPrivate []byte, config map[string]tftypes.Value) *tfprotov6.PlanResourceChangeResponse {
+	p.t.Helper()
+	s := p.schema.ResourceSchemas[typ]
+	var priorAttrs map[string]tftypes.Value
+	priorState := prior
+	if prior != nil {
+		priorAttrs = p.object(prior, s, false)
+	} else {
+		dv, err := tfprotov6.NewDynamicValue(s.ValueType(), tftypes.NewValue(s.ValueType(), nil))
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		priorState = &dv
+	}
+	proposed := map[string]tftypes.Value{}
+	for name, v := range config {
+		proposed[name] = v
+	}
+	for _, a := range s.Block.Attributes {
+		if a.WriteOnly {
+			delete(proposed, a.Name)
+			continue
+		}
+		if _, set := config[a.Name]; !set && a.Computed && priorAttrs != nil {
+			proposed[a.Name] = priorAttrs[a.Name]
+		}
+	}
+	resp, err := p.server.PlanResourceChange(p.t.Context(), &tfprotov6.PlanResourceChangeRequest{
+		TypeName: typ, PriorState: priorState, PriorPrivate: priorPrivate,
+		ProposedNewState: dynamicValue(p.t, s, proposed), Config: dynamicValue(p.t, s, config),
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return resp
+}
+
+// apply plans typ from prior to config and applies the plan, as terraform apply does. It
+// returns the new state and private state, and every diagnostic of both calls.
+func (p *protocolServer) apply(typ string, prior *tfprotov6.DynamicValue, priorPrivate []byte, config map[string]tftypes.Value) (*tfprotov6.DynamicValue, []byte, []*tfprotov6.Diagnostic) {
+	p.t.Helper()
+	s := p.schema.ResourceSchemas[typ]
+	planned := p.plan(typ, prior, priorPrivate, config)
+	if errorText(planned.Diagnostics) != "" {
+		return prior, priorPrivate, planned.Diagnostics
+	}
+	if prior == nil {
+		dv, err := tfprotov6.NewDynamicValue(s.ValueType(), tftypes.NewValue(s.ValueType(), nil))
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		prior = &dv
+	}
+	resp, err := p.server.ApplyResourceChange(p.t.Context(), &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: typ, PriorState: prior, PlannedState: planned.PlannedState, PlannedPrivate: planned.PlannedPrivate,
+		Config: dynamicValue(p.t, s, config),
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return resp.NewState, resp.Private, append(planned.Diagnostics, resp.Diagnostics...)
+}
+
+// block builds the value of a nested block (such as timeouts) of a schema from strings;
+// attributes left out are null.
+func block(t *testing.T, s *tfprotov6.Schema, name string, values map[string]string) tftypes.Value {
+	t.Helper()
+	typ, ok := s.ValueType().(tftypes.Object).AttributeTypes[name].(tftypes.Object)
+	if !ok {
+		t.Fatalf("%s is not a block of the schema", name)
+	}
+	vals := map[string]tftypes.Value{}
+	for attr := range typ.AttributeTypes {
+		vals[attr] = tftypes.NewValue(tftypes.String, nil)
+		if v, ok := values[attr]; ok {
+			vals[attr] = str(v)
+		}
+	}
+	return tftypes.NewValue(typ, vals)
+}

@@ -42,8 +42,12 @@ type AuthingProvider struct {
 	version string
 }
 
-// New returns a constructor of the provider for providerserver.
+// New returns a constructor of the provider for providerserver; an empty version is
+// authing.DevVersion.
 func New(version string) func() provider.Provider {
+	if version == "" {
+		version = authing.DevVersion
+	}
 	return func() provider.Provider { return &AuthingProvider{version: version} }
 }
 

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -40,7 +41,9 @@ type providerData struct {
 	eventsFrom string
 }
 
-// resolve fills the configuration from the provider block and the environment.
+// resolve fills the configuration from the provider block and the environment. The
+// client's rules (authing.Config.Normalize) decide what is usable; this says where each
+// problem came from: a bad host at once, missing credentials when something calls the API.
 func (d *providerData) resolve(cfg providerModel, diags *diag.Diagnostics) {
 	id, _ := setting(cfg.AccessKeyID, EnvAccessKeyID)
 	secret, _ := setting(cfg.AccessKeySecret, EnvAccessKeySecret)
@@ -48,31 +51,31 @@ func (d *providerData) resolve(cfg providerModel, diags *diag.Diagnostics) {
 	tenant, _ := setting(cfg.TenantID, EnvTenantID)
 	caFile, caFrom := setting(cfg.CAFile, EnvCAFile)
 
-	if strings.TrimSpace(id) == "" {
-		d.missing = append(d.missing, "access_key_id (or the "+EnvAccessKeyID+" environment variable)")
-	}
-	if strings.TrimSpace(secret) == "" {
-		d.missing = append(d.missing, "access_key_secret (or the "+EnvAccessKeySecret+" environment variable)")
-	}
-	if strings.TrimSpace(host) == "" {
-		host = authing.DefaultHost
-	}
-	parsed, err := authing.ParseHost(host)
-	if err != nil {
-		diags.AddAttributeError(path.Root("host"), "Invalid Authing host", fmt.Sprintf("The host set by %s is not usable: %s.", hostFrom, err))
-		d.invalid = true
-	}
 	d.cfg = authing.Config{
-		Host:            parsed,
-		AccessKeyID:     strings.TrimSpace(id),
+		Host:            host,
+		AccessKeyID:     id,
 		AccessKeySecret: secret,
-		TenantID:        strings.TrimSpace(tenant),
-		UserAgent:       userAgent(d.version, d.terraformVersion),
+		TenantID:        tenant,
 		Version:         d.version,
 		Logger:          tflogLogger{},
 	}
+	if d.terraformVersion != "" {
+		d.cfg.Platform = "terraform " + d.terraformVersion
+	}
 	if !cfg.ListConcurrency.IsNull() {
 		d.cfg.ListConcurrency = int(cfg.ListConcurrency.ValueInt64())
+	}
+	normalized, err := d.cfg.Normalize()
+	d.cfg = normalized
+	var problems *authing.ConfigError
+	if errors.As(err, &problems) {
+		if problems.Host != nil {
+			diags.AddAttributeError(path.Root("host"), "Invalid Authing host", fmt.Sprintf("The host set by %s is not usable: %s.", hostFrom, problems.Host))
+			d.invalid = true
+		}
+		for _, field := range problems.Missing {
+			d.missing = append(d.missing, credentialSettings[field])
+		}
 	}
 	if strings.TrimSpace(caFile) != "" {
 		pem, err := os.ReadFile(caFile)
@@ -84,12 +87,11 @@ func (d *providerData) resolve(cfg providerModel, diags *diag.Diagnostics) {
 	}
 }
 
-func userAgent(version, terraformVersion string) string {
-	ua := "terraform-provider-authing/" + version
-	if terraformVersion != "" {
-		ua += " (terraform " + terraformVersion + ")"
-	}
-	return ua
+// credentialSettings names, for each credential field of authing.Config, where a user
+// sets it.
+var credentialSettings = map[string]string{
+	"AccessKeyID":     "access_key_id (or the " + EnvAccessKeyID + " environment variable)",
+	"AccessKeySecret": "access_key_secret (or the " + EnvAccessKeySecret + " environment variable)",
 }
 
 // Client returns the API client, building it on first use. It reports missing
@@ -168,4 +170,20 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// configuredData is what every Configure keeps of the provider's data: nil before the
+// provider is configured (Terraform configures data sources and resources during validate
+// too), else *providerData. Any other type is a bug in the provider, reported as the
+// framework's scaffolding does.
+func configuredData(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Configure Type",
+			fmt.Sprintf("Expected *provider.providerData, got: %T. Please report this issue to the provider developers.", raw))
+	}
+	return data
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -126,22 +127,30 @@ func (headersValidator) ValidateMap(_ context.Context, req validator.MapRequest,
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	for name, raw := range req.ConfigValue.Elements() {
-		p := req.Path.AtMapKey(name)
+	resp.Diagnostics.Append(checkHeaders(req.Path, req.ConfigValue.Elements())...)
+}
+
+// checkHeaders checks each header of a map at p, in name order, at the header's own
+// path; values not known yet are checked once they are.
+func checkHeaders(p path.Path, headers map[string]attr.Value) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, name := range sortedKeys(headers) {
+		at := p.AtMapKey(name)
 		if err := checkHeaderName(name); err != nil {
-			resp.Diagnostics.AddAttributeError(p, "Invalid request header", err.Error())
+			diags.AddAttributeError(at, "Invalid request header", err.Error())
 			continue
 		}
-		if raw.IsNull() {
-			resp.Diagnostics.Append(headerWithoutValue(name))
+		if headers[name].IsNull() {
+			diags.Append(headerWithoutValue(at, name))
 			continue
 		}
-		if s, ok := raw.(types.String); ok && !s.IsUnknown() {
+		if s, ok := headers[name].(types.String); ok && !s.IsUnknown() {
 			if err := checkHeaderValue(name, s.ValueString()); err != nil {
-				resp.Diagnostics.AddAttributeError(p, "Invalid request header", err.Error())
+				diags.AddAttributeError(at, "Invalid request header", err.Error())
 			}
 		}
 	}
+	return diags
 }
 
 func checkHeaderName(name string) error {

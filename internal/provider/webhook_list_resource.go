@@ -47,10 +47,8 @@ func (l *webhookListResource) ListResourceConfigSchema(_ context.Context, _ list
 	}
 }
 
-func (l *webhookListResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
-	if data, ok := req.ProviderData.(*providerData); ok {
-		l.data = data
-	}
+func (l *webhookListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	l.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 // List lists every webhook (all pages, fetched concurrently, as the data source does) and

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,7 +64,7 @@ output "latest_within_an_hour" {
 				})),
 				statecheck.ExpectKnownOutputValue("latest_after_oldest_read", knownvalue.Int64Exact(1)),
 				statecheck.ExpectKnownOutputValue("latest_within_an_hour", knownvalue.Int64Exact(1)),
-				stateFunc(func() error {
+				fact(func() error {
 					for _, r := range env.emu.Received() {
 						if r.Headers.Get("X-Authing-Token") != secret || r.Headers.Get("X-Authing-Webhook-Secret") != secret {
 							return fmt.Errorf("a delivery did not carry the secret under both names: %v", r.Headers)
@@ -100,4 +101,54 @@ func chainedFirings(webhookID string, n int) string {
 		fmt.Fprintf(&b, "\nresource \"authing_webhook_trigger\" \"fire_%d\" {\n  webhook_id   = %q\n  request_body = jsonencode({ eventName = \"test\", data = { n = %d } })\n%s}\n", i, webhookID, i, dependsOn)
 	}
 	return b.String()
+}
+
+// A smoke test reads the latest deliveries: newest first, bodies as JSON, no secret.
+func TestAccWebhookLogs_latestDeliveriesWithoutTheSecret(t *testing.T) {
+	for _, oldestFirst := range []bool{false, true} {
+		t.Run(fmt.Sprintf("server lists oldest first: %v", oldestFirst), func(t *testing.T) {
+			env := newTestEnv(t, emulator.Options{PageSize: 4, LogsOldestFirst: oldestFirst})
+			id := env.emu.AddWebhook(emulator.Webhook{Name: "logged", URL: env.emu.ReceiverURL("logged"), Enabled: true, Events: []string{"test"}, Secret: "whsec-logged"})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6Factories,
+				Steps: []resource.TestStep{{
+					Config: env.config(fmt.Sprintf(`
+resource "authing_webhook_trigger" "fire" {
+  count           = 6
+  webhook_id      = %[1]q
+  request_headers = { x-release = "r${count.index}" }
+  request_body    = jsonencode({ eventName = "test", data = { n = count.index } })
+}
+
+data "authing_webhook_logs" "latest" {
+  webhook_id = %[1]q
+  limit      = 5
+  depends_on = [authing_webhook_trigger.fire]
+}
+`, id)),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.authing_webhook_logs.latest", tfjsonpath.New("logs"), knownvalue.ListSizeExact(5)),
+						statecheck.ExpectKnownValue("data.authing_webhook_logs.latest", tfjsonpath.New("logs").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"event_name":           knownvalue.StringExact("test"),
+							"success":              knownvalue.Bool(true),
+							"response_status_code": knownvalue.Int64Exact(200),
+							"error_message":        knownvalue.StringExact(""),
+						})),
+						statecheck.ExpectKnownValue("data.authing_webhook_logs.latest", tfjsonpath.New("logs").AtSliceIndex(0).AtMapKey("request_headers"),
+							knownvalue.MapPartial(map[string]knownvalue.Check{"user-agent": knownvalue.StringExact("authing-webhook@2.0")})),
+						fact(func() error {
+							// The emulator logged the secret header; the data source must drop it.
+							if !slices.ContainsFunc(env.emu.Received(), func(r emulator.ReceivedRequest) bool {
+								return r.Headers.Get("X-Authing-Webhook-Secret") == "whsec-logged"
+							}) {
+								return fmt.Errorf("the deliveries did not carry the secret")
+							}
+							return nil
+						}),
+						expectNotInState("data.authing_webhook_logs.latest", "whsec-logged"),
+					},
+				}},
+			})
+		})
+	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,7 +113,7 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"secret_wo": schema.StringAttribute{
 				Optional: true, Sensitive: true, WriteOnly: true,
 				Validators:  []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("secret"))},
-				Description: "Signing secret, write-only: sent to Authing on create and whenever `secret_wo_version` changes, never stored in state or plan. Needs Terraform 1.11 or later.",
+				Description: "Signing secret, write-only: sent to Authing by the apply that brings it in (on create, or replacing `secret`) and whenever `secret_wo_version` changes, never stored in state or plan. Needs Terraform 1.11 or later.",
 			},
 			"secret_wo_version": schema.Int64Attribute{
 				Optional:    true,
@@ -167,15 +168,20 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, webhookI
 	return identity.Set(ctx, webhookIdentity{WebhookID: types.StringValue(webhookID)})
 }
 
-func (r *webhookResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
-	if data, ok := req.ProviderData.(*providerData); ok {
-		r.data = data
-	}
+func (r *webhookResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan checks the event names against the server's list as soon as they are known.
+// ModifyPlan plans an update for a secret_wo that has not been sent yet, and checks the
+// event names against the server's list as soon as they are known.
 func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(planUnsentSecret(ctx, req, resp)...)
+	}
+	if r.data == nil {
 		return
 	}
 	var events types.Set
@@ -196,6 +202,75 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		resp.Diagnostics.AddAttributeError(path.Root("events"), "Unknown webhook event",
 			strings.Join(problems, "\n")+"\n\nChecked against "+from+"; the authing_webhook_events data source lists them.")
 	}
+}
+
+// secretWOKey is the private state key that says whether secret_wo was configured at the
+// last apply: a write-only value leaves nothing in state to compare with, and the apply
+// that brings secret_wo in must send it.
+const secretWOKey = "secret_wo"
+
+// privateGetter and privateSetter are the private state of a request and of a response.
+type (
+	privateGetter interface {
+		GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	}
+	privateSetter interface {
+		SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+	}
+)
+
+// secretWOSent reports whether the configured secret_wo was already sent. A state kept
+// before the key existed counts as sent when it has a secret_wo_version and no secret,
+// the only way such a state used secret_wo.
+func secretWOSent(ctx context.Context, private privateGetter, state webhookModel) (bool, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, secretWOKey)
+	if raw == nil {
+		return state.Secret.IsNull() && !state.SecretWOVersion.IsNull(), diags
+	}
+	return string(raw) == "true", diags
+}
+
+// recordSecretWO notes in private state whether secret_wo was configured (see secretWOKey).
+func recordSecretWO(ctx context.Context, private privateSetter, config webhookModel) diag.Diagnostics {
+	return private.SetKey(ctx, secretWOKey, []byte(strconv.FormatBool(!config.SecretWO.IsNull())))
+}
+
+// planUnsentSecret makes a plan that would otherwise change nothing an update when the
+// configuration brings in a secret_wo that was never sent (added, or replacing secret,
+// with secret_wo_version unchanged): updated_at becomes unknown, as for any change.
+func planUnsentSecret(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) diag.Diagnostics {
+	var config, state webhookModel
+	diags := req.Config.Get(ctx, &config)
+	diags.Append(req.State.Get(ctx, &state)...)
+	if diags.HasError() || config.SecretWO.IsNull() {
+		return diags
+	}
+	sent, d := secretWOSent(ctx, req.Private, state)
+	diags.Append(d...)
+	if !sent {
+		diags.Append(resp.Plan.SetAttribute(ctx, path.Root("updated_at"), types.StringUnknown())...)
+	}
+	return diags
+}
+
+// secretToSend is the secret an update sends, or nil to leave Authing's as it is. A
+// configured secret_wo is sent when it was not yet and whenever secret_wo_version
+// changes; otherwise a change of secret is sent, and removing secret clears it.
+func secretToSend(plan, state, config webhookModel, woSent bool) *string {
+	switch {
+	case !config.SecretWO.IsNull():
+		if !woSent || !plan.SecretWOVersion.Equal(state.SecretWOVersion) {
+			return config.SecretWO.ValueStringPointer()
+		}
+		return nil
+	case !plan.Secret.Equal(state.Secret):
+		if plan.Secret.IsNull() {
+			empty := ""
+			return &empty
+		}
+		return plan.Secret.ValueStringPointer()
+	}
+	return nil
 }
 
 // input builds the API's fields from a plan; the secret is sent only when secret is not
@@ -290,6 +365,7 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	plan.fill(w)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, w.WebhookID)...)
+	resp.Diagnostics.Append(recordSecretWO(ctx, resp.Private, config)...)
 }
 
 // Read refreshes the webhook; one deleted outside Terraform leaves the state, so that the
@@ -333,18 +409,9 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var secret *string
-	switch {
-	case !config.SecretWO.IsNull() && !plan.SecretWOVersion.Equal(state.SecretWOVersion):
-		secret = config.SecretWO.ValueStringPointer()
-	case !plan.Secret.Equal(state.Secret):
-		empty := ""
-		secret = &empty // removing the secret clears it
-		if !plan.Secret.IsNull() {
-			secret = plan.Secret.ValueStringPointer()
-		}
-	}
-	in, diags := plan.input(ctx, secret)
+	sent, diags := secretWOSent(ctx, req.Private, state)
+	resp.Diagnostics.Append(diags...)
+	in, diags := plan.input(ctx, secretToSend(plan, state, config, sent))
 	resp.Diagnostics.Append(diags...)
 	client, diags := r.data.Client()
 	resp.Diagnostics.Append(diags...)
@@ -359,6 +426,7 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	plan.fill(w)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, w.WebhookID)...)
+	resp.Diagnostics.Append(recordSecretWO(ctx, resp.Private, config)...)
 }
 
 func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

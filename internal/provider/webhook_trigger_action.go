@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/action/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -81,10 +82,8 @@ func (a *webhookTriggerAction) Schema(ctx context.Context, _ action.SchemaReques
 	}
 }
 
-func (a *webhookTriggerAction) Configure(_ context.Context, req action.ConfigureRequest, _ *action.ConfigureResponse) {
-	if data, ok := req.ProviderData.(*providerData); ok {
-		a.data = data
-	}
+func (a *webhookTriggerAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	a.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
@@ -102,10 +101,20 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in, inDiags := triggerInput(m.WebhookID, m.RequestHeaders, m.RequestBody)
-	result, diags := fire(ctx, a.data, timeout, in, inDiags, newFiringID(), triggerOutcome, func() {
-		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Triggering Authing webhook %s", in.WebhookID)})
-	})
+	in, diags := triggerInput(ctx, m.WebhookID, m.RequestHeaders, m.RequestBody, path.Empty())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := a.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Triggering Authing webhook %s", in.WebhookID)})
+	result, diags := fire(ctx, client, in, newFiringID(), triggerOutcome)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

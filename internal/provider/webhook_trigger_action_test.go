@@ -413,7 +413,7 @@ resource "terraform_data" "deploy" {
 			Config: cfg,
 			ConfigStateChecks: []statecheck.StateCheck{
 				env.expectDeliveries(1),
-				stateFunc(func() error {
+				fact(func() error {
 					got := env.emu.Received()
 					if len(got) != 1 || got[0].Headers.Get("Authorization") != "Bearer "+token {
 						return fmt.Errorf("the delivery did not carry the ephemeral header")
@@ -579,7 +579,7 @@ resource "terraform_data" %[1]q {
 			Config: env.config(cfg),
 			ConfigStateChecks: []statecheck.StateCheck{
 				env.expectDeliveries(len(combos)),
-				stateFunc(func() error {
+				fact(func() error {
 					return checkComboDeliveries(env.emu, combos, func(c actionCombo) (actionCombo, bool) { return c, true })
 				}),
 				expectNotInState("terraform_data."+combos[0].name, comboEphemeral),
@@ -768,5 +768,83 @@ resource "terraform_data" "beta" {
 	}
 	if n := env.emu.Stats().Deliveries; n != 4 {
 		t.Fatalf("%d deliveries, want 4: each -invoke fires once, for its target only", n)
+	}
+}
+
+func TestSummarizeBoundaries(t *testing.T) {
+	if got := summarize(`{"echo":"abcd"}`, []string{"abcd"}); strings.Contains(got, "abcd") {
+		t.Fatalf("a four-character header value was not hidden: %q", got)
+	}
+	if got := summarize(`{"echo":"abc"}`, []string{"abc"}); !strings.Contains(got, "abc") {
+		t.Fatalf("a three-character value is too short to hide safely, but was: %q", got)
+	}
+	exact := strings.Repeat("é", progressLimit)
+	if got := summarize(exact, nil); got != exact {
+		t.Fatalf("an answer of exactly %d characters was cut", progressLimit)
+	}
+}
+
+// terraform apply -invoke fires the action once per invocation (Terraform 1.14+).
+func TestAccCLI_actionInvoke(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	w := newWorkspace(t, providerBlock(nil)+fmt.Sprintf(`
+action "authing_webhook_trigger" "on_demand" {
+  config {
+    webhook_id = %q
+    expect     = { received = "true" }
+  }
+}
+`, id), env.providerEnv()...)
+	w.skipBelowTerraform(actionsMinimum.String())
+	for i := 1; i <= 2; i++ {
+		out, err := w.run("apply", "-auto-approve", "-input=false", "-invoke=action.authing_webhook_trigger.on_demand")
+		if err != nil {
+			t.Fatalf("invocation %d: %v\n%s", i, err, out)
+		}
+		if got := env.emu.Stats().Deliveries; got != i {
+			t.Fatalf("after %d invocations: %d deliveries", i, got)
+		}
+	}
+}
+
+// terraform apply -invoke fires each combination of request_headers and request_body, each
+// unset, plain, sensitive or ephemeral, once with what it configured, except where Terraform
+// drops ephemeral values: -invoke invokes the action with the plan's copy of its
+// configuration, where they are null (Terraform 1.16.4). A header without its value is
+// refused and nothing fires; an ephemeral body arrives as no body, indistinguishable from
+// unset, so Authing sends its own test event. This test fails when Terraform starts
+// passing ephemeral values to -invoke, so that the documentation can say so.
+func TestAccCLI_actionInvokeEveryInputCombination(t *testing.T) {
+	env := newTestEnv(t)
+	combos := newActionCombos(env.emu)
+	w := newWorkspace(t, "provider \"authing\" {}\n"+actionCombosConfig(combos), env.providerEnv()...)
+	w.skipBelowTerraform(actionsMinimum.String())
+	arrives := func(c actionCombo) (actionCombo, bool) {
+		if c.body == inputEphemeral {
+			c.body = inputUnset
+		}
+		return c, c.headers != inputEphemeral
+	}
+	deliveries := 0
+	for _, c := range combos {
+		out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action.authing_webhook_trigger."+c.name)
+		if strings.Contains(out, comboEphemeral) || strings.Contains(out, comboSensitive) {
+			t.Errorf("%s: a sensitive or ephemeral value is in the CLI's output", c.name)
+		}
+		if _, fired := arrives(c); fired {
+			deliveries++
+			if err != nil {
+				t.Errorf("%s: %v\n%s", c.name, err, out)
+			}
+		} else if err == nil || !strings.Contains(out, `Request header "x-combo" has no value, so the webhook was not fired`) {
+			t.Errorf("%s: want the error for a header without a value, got %v\n%s", c.name, err, out)
+		}
+		if got := env.emu.Stats().Deliveries; got != deliveries {
+			t.Errorf("after invoking %s: %d deliveries, want %d", c.name, got, deliveries)
+		}
+	}
+	if err := checkComboDeliveries(env.emu, combos, arrives); err != nil {
+		t.Error(err)
 	}
 }

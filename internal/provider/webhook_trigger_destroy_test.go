@@ -54,7 +54,7 @@ func deliveriesAre(env *testEnv, want ...string) error {
 }
 
 func expectDeliveryOrder(env *testEnv, want ...string) statecheck.StateCheck {
-	return stateFunc(func() error { return deliveriesAre(env, want...) })
+	return fact(func() error { return deliveriesAre(env, want...) })
 }
 
 // With on_destroy, a replacement fires the old release's teardown, then the new release's

@@ -8,9 +8,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -75,8 +75,8 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional:      true,
 				ElementType:   types.StringType,
 				Validators:    []validator.Map{headersValidator{}},
-				Description:   "Extra HTTP headers Authing adds to the request it sends to the webhook (`requestHeaders`). Changing them fires again. They are kept in state like every input; pass credentials through a `sensitive` variable so that plans hide them.",
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				Description:   "Extra HTTP headers Authing adds to the request it sends to the webhook (`requestHeaders`). Changing them fires again (going between no map and an empty one does not). They are kept in state like every input; pass credentials through a `sensitive` variable so that plans hide them.",
+				PlanModifiers: []planmodifier.Map{requiresReplaceUnlessNoKeys},
 			},
 			"request_body": schema.StringAttribute{
 				Optional:   true,
@@ -90,8 +90,8 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"triggers": schema.MapAttribute{
 				Optional:      true,
 				ElementType:   types.StringType,
-				Description:   "Arbitrary keys and values; any change fires the webhook again. Use it to re-fire on a deploy, for example `{ version = var.release }`.",
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				Description:   "Arbitrary keys and values; any change fires the webhook again, except going between no map and an empty one, which hold the same keys. Use it to re-fire on a deploy, for example `{ version = var.release }`.",
+				PlanModifiers: []planmodifier.Map{requiresReplaceUnlessNoKeys},
 			},
 			"response": schema.StringAttribute{
 				Computed:      true,
@@ -134,10 +134,8 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 	}
 }
 
-func (r *webhookTriggerResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
-	if data, ok := req.ProviderData.(*providerData); ok {
-		r.data = data
-	}
+func (r *webhookTriggerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 // Create fires the webhook once. On any failure it writes no state, so the next apply
@@ -153,9 +151,20 @@ func (r *webhookTriggerResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in, inDiags := triggerInput(plan.WebhookID, plan.RequestHeaders, plan.RequestBody)
+	in, diags := triggerInput(ctx, plan.WebhookID, plan.RequestHeaders, plan.RequestBody, path.Empty())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	id := newFiringID()
-	result, diags := fire(ctx, r.data, timeout, in, inDiags, id, triggerOutcome, nil)
+	result, diags := fire(ctx, client, in, id, triggerOutcome)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -195,8 +204,19 @@ func (r *webhookTriggerResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in, inDiags := triggerInput(state.WebhookID, teardown.RequestHeaders, teardown.RequestBody)
-	_, diags = fire(ctx, r.data, timeout, in, inDiags, newFiringID(), teardownOutcome, nil)
+	in, diags := triggerInput(ctx, state.WebhookID, teardown.RequestHeaders, teardown.RequestBody, path.Root("on_destroy"))
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	_, diags = fire(ctx, client, in, newFiringID(), teardownOutcome)
 	resp.Diagnostics.Append(diags...)
 }
 

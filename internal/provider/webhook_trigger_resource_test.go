@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -292,4 +295,219 @@ resource "authing_webhook_trigger" "smoke" {
 			}
 		})
 	}
+}
+
+// For every fault on trigger-webhook, the firings recorded in state match the deliveries
+// the emulator made: a failed apply records nothing and delivered nothing, and the next
+// apply fires exactly once. Faults Authing answers before processing are retried.
+func TestAccWebhookTrigger_exactlyOnceUnderFaults(t *testing.T) {
+	tests := []struct {
+		name    string
+		fault   emulator.Fault
+		want    string // empty: the first apply succeeds after retries
+		timeout string
+	}{
+		{"429 without Retry-After", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 429, Times: 2}, "", ""},
+		{"429 with Retry-After", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 429, RetryAfter: "1", Times: 1}, "", ""},
+		{"expired token", emulator.Fault{Kind: emulator.FaultExpireToken, Times: 1}, "", ""},
+		{"500", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 500, Times: 1}, `MAY HAVE FIRED.*HTTP status:\s+500`, ""},
+		{"502 HTML", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 502, Times: 1}, `MAY HAVE FIRED.*not an Authing API response`, ""},
+		{"503", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 503, Times: 1}, `MAY HAVE FIRED.*HTTP status:\s+503`, ""},
+		{"504", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 504, Times: 1}, `MAY HAVE FIRED.*HTTP status:\s+504`, ""},
+		{"cut connection", emulator.Fault{Kind: emulator.FaultDisconnect, Times: 1}, `MAY HAVE FIRED.*EOF`, ""},
+		{"malformed JSON", emulator.Fault{Kind: emulator.FaultMalformedJSON, Times: 1}, `MAY HAVE FIRED.*not an Authing API response`, ""},
+		{"business 500", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 500, APICode: 5000, Times: 1}, `MAY HAVE FIRED.*statusCode:\s+500.*requestId:`, ""},
+		{"business 403", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2030, Times: 1}, `was not fired.*statusCode:\s+403.*apiCode:\s+2030.*requestId:`, ""},
+		{"business 404", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 404, APICode: 2004, Times: 1}, `was not fired.*statusCode:\s+404.*requestId:`, ""},
+		{"slower than the timeout", emulator.Fault{Kind: emulator.FaultSlow, Delay: 30e9, Times: 1}, `MAY HAVE FIRED.*timeout ran out`, "2s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newTestEnv(t)
+			id := env.emu.SeedWebhooks("hook", 1)[0]
+			if tt.timeout == "" {
+				tt.timeout = "30s"
+			}
+			cfg := env.config(triggerConfig(id, fmt.Sprintf("  timeouts {\n    create = %q\n  }\n", tt.timeout)))
+			first := resource.TestStep{
+				PreConfig:         func() { env.emu.InjectFault("trigger-webhook", tt.fault) },
+				Config:            cfg,
+				ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(1)},
+			}
+			next := resource.TestStep{
+				Config:            cfg,
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(trigger, plancheck.ResourceActionNoop)}},
+				ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(1)},
+			}
+			if tt.want != "" {
+				first.ConfigStateChecks = nil
+				first.ExpectError = regexp.MustCompile(`(?s)Could not trigger webhook.*` + tt.want)
+				// Nothing recorded and nothing delivered: the next apply creates, once.
+				next.ConfigPlanChecks.PreApply = []plancheck.PlanCheck{
+					counts("deliveries after the failed apply", 0, func() int { return env.emu.Stats().Deliveries }),
+					plancheck.ExpectResourceAction(trigger, plancheck.ResourceActionCreate),
+				}
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6Factories,
+				Steps:                    []resource.TestStep{first, next},
+			})
+		})
+	}
+}
+
+// 200 trigger resources with -parallelism=20: one token, 200 deliveries, 200 states.
+func TestAccCLI_parallelApplyOfManyTriggers(t *testing.T) {
+	env := newTestEnv(t)
+	ids := env.emu.SeedWebhooks("hook", 200)
+	list := `"` + strings.Join(ids, `", "`) + `"`
+	w := newWorkspace(t, providerBlock(nil)+fmt.Sprintf(`
+locals {
+  ids = [%s]
+}
+
+resource "authing_webhook_trigger" "smoke" {
+  count      = length(local.ids)
+  webhook_id = local.ids[count.index]
+  triggers   = { index = count.index }
+}
+`, list), env.providerEnv()...)
+	if out, err := w.run("apply", "-auto-approve", "-input=false", "-parallelism=20"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	st := env.emu.Stats()
+	if st.TokensIssued != 1 || st.Deliveries != 200 || len(st.DeliveriesByWebhook) != 200 {
+		t.Fatalf("tokens %d, deliveries %d to %d webhooks; want 1, 200, 200", st.TokensIssued, st.Deliveries, len(st.DeliveriesByWebhook))
+	}
+	if n := stateResources(t, w.state(), "authing_webhook_trigger"); n != 200 {
+		t.Fatalf("%d resources in state, want 200", n)
+	}
+	// A plan of the unchanged configuration starts a provider but calls nothing.
+	before := env.emu.Stats()
+	if out, err := w.run("plan", "-input=false", "-detailed-exitcode"); err != nil {
+		t.Fatalf("the plan is not empty or failed: %v\n%s", err, out)
+	}
+	if after := env.emu.Stats(); fmt.Sprint(after.Requests) != fmt.Sprint(before.Requests) {
+		t.Fatalf("a plan of an unchanged configuration called the API: %v -> %v", before.Requests, after.Requests)
+	}
+}
+
+// Ctrl-C during an apply stops waiting promptly, fires nothing more, and leaves state
+// that matches the deliveries made.
+func TestAccCLI_interruptedApply(t *testing.T) {
+	env := newTestEnv(t)
+	ids := env.emu.SeedWebhooks("hook", 4)
+	// Two firings hang before Authing processes them; the other two complete.
+	env.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultSlow, Delay: 2 * time.Minute, Times: 2})
+	w := newWorkspace(t, providerBlock(nil)+fmt.Sprintf(`
+resource "authing_webhook_trigger" "smoke" {
+  for_each   = toset([%q, %q, %q, %q])
+  webhook_id = each.key
+}
+`, ids[0], ids[1], ids[2], ids[3]), env.providerEnv()...)
+	cmd, wait := w.start("apply", "-auto-approve", "-input=false", "-parallelism=4")
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		st := env.emu.Stats()
+		if st.Requests["trigger-webhook"] == 4 && st.Deliveries == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the apply never reached its four firings: %+v", st)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	interrupted := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	out, err := wait()
+	took := time.Since(interrupted)
+	if err == nil {
+		t.Fatalf("the interrupted apply succeeded:\n%s", out)
+	}
+	if took > 30*time.Second {
+		t.Fatalf("the apply took %v to stop after the interrupt", took)
+	}
+	if !strings.Contains(out, "MAY HAVE FIRED") {
+		t.Fatalf("the error does not say the interrupted firings may have fired:\n%s", out)
+	}
+	st := env.emu.Stats()
+	if st.Deliveries != 2 || st.Requests["trigger-webhook"] != 4 {
+		t.Fatalf("after the interrupt: %d deliveries, %d trigger requests; want 2 and 4", st.Deliveries, st.Requests["trigger-webhook"])
+	}
+	if n := stateResources(t, w.state(), "authing_webhook_trigger"); n != st.Deliveries {
+		t.Fatalf("%d firings in state but %d deliveries", n, st.Deliveries)
+	}
+}
+
+// The token expires between plan and apply, and again in the middle of an apply of many
+// resources: every firing still happens exactly once.
+func TestAccCLI_tokenExpiresBetweenPlanAndApplyAndMidApply(t *testing.T) {
+	env := newTestEnv(t)
+	env.emu.SeedWebhooks("hook", 50)
+	w := newWorkspace(t, providerBlock(nil)+`
+data "authing_webhooks" "all" {}
+
+resource "authing_webhook_trigger" "smoke" {
+  count      = 50
+  webhook_id = data.authing_webhooks.all.ids[count.index]
+}
+`, env.providerEnv()...)
+	if out, err := w.run("plan", "-input=false", "-out=tfplan"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	env.emu.ExpireTokens()
+	env.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultExpireToken, Skip: 25, Times: 1})
+	if out, err := w.run("apply", "-input=false", "-parallelism=10", "tfplan"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	st := env.emu.Stats()
+	if st.Deliveries != 50 || len(st.DeliveriesByWebhook) != 50 {
+		t.Fatalf("%d deliveries to %d webhooks, want 50 and 50", st.Deliveries, len(st.DeliveriesByWebhook))
+	}
+	// One token for the plan, one for the apply, one after the mid-apply expiry.
+	if st.TokensIssued != 3 {
+		t.Fatalf("%d tokens issued, want 3", st.TokensIssued)
+	}
+	if n := stateResources(t, w.state(), "authing_webhook_trigger"); n != 50 {
+		t.Fatalf("%d firings in state, want 50", n)
+	}
+}
+
+// An empty map and no map are the same set of keys: going from one to the other, in
+// triggers or request_headers, updates the state in place and fires nothing.
+func TestAccWebhookTrigger_emptyMapIsNoMap(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	inPlace := func(extra string) resource.TestStep {
+		return resource.TestStep{
+			Config: env.config(triggerConfig(id, extra)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(trigger, plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(1), sameID.AddStateValue(trigger, tfjsonpath.New("id"))},
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config:            env.config(triggerConfig(id, "")),
+				ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(1), sameID.AddStateValue(trigger, tfjsonpath.New("id"))},
+			},
+			inPlace("  triggers = {}\n"),
+			inPlace("  triggers = {}\n  request_headers = {}\n"),
+			inPlace(""),
+			{
+				// A key is a change: it fires again.
+				Config: env.config(triggerConfig(id, "  triggers = { release = \"1\" }\n")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(trigger, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{env.expectDeliveries(2)},
+			},
+		},
+	})
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -135,4 +136,29 @@ func TestAccWebhooksDataSource_listFailure(t *testing.T) {
 			ExpectError: regexp.MustCompile(`(?s)Could not list webhooks.*statusCode:\s+403.*apiCode:\s+2030.*requestId:`),
 		}},
 	})
+}
+
+// A server that serves 10 webhooks a page whatever limit asks: every webhook is listed,
+// in the API's order.
+func TestAccWebhooks_everyWebhookListedWhenPagesAreSmall(t *testing.T) {
+	for _, w := range []int{0, 1, 9, 10, 11, 123} {
+		t.Run(fmt.Sprintf("%d webhooks", w), func(t *testing.T) {
+			env := newTestEnv(t, emulator.Options{PageSize: 10})
+			ids := env.emu.SeedWebhooks("w", w)
+			want := make([]knownvalue.Check, len(ids))
+			for i, id := range ids {
+				want[i] = knownvalue.StringExact(id)
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6Factories,
+				Steps: []resource.TestStep{{
+					Config: env.config(`data "authing_webhooks" "all" {}`),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.authing_webhooks.all", tfjsonpath.New("ids"), knownvalue.ListExact(want)),
+						statecheck.ExpectKnownValue("data.authing_webhooks.all", tfjsonpath.New("webhooks"), knownvalue.ListSizeExact(w)),
+					},
+				}},
+			})
+		})
+	}
 }

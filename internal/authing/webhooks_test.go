@@ -1,7 +1,9 @@
 package authing
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -47,20 +49,6 @@ func TestListingReturnsEveryWebhookWhateverPageSizeIsServed(t *testing.T) {
 			})
 		}
 	}
-}
-
-// fakeAPI answers get-management-token and hands every other route to h.
-func fakeAPI(t *testing.T, h http.HandlerFunc) string {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/get-management-token") {
-			_, _ = w.Write([]byte(`{"statusCode":200,"data":{"access_token":"x.eyJzY29wZWRfdXNlcnBvb2xfaWQiOiJwIn0.y","expires_in":7200}}`))
-			return
-		}
-		h(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
 }
 
 // A listing whose pages do not add up to totalCount fails and says what it expected and
@@ -183,78 +171,76 @@ func TestGetWebhookRefusesAnAnswerAboutAnotherWebhook(t *testing.T) {
 	}
 }
 
-// Logs come newest first whether the server lists them newest or oldest first, and
-// whatever page size it serves.
-func TestWebhookLogsAreTheLatestNewestFirst(t *testing.T) {
-	for _, oldestFirst := range []bool{false, true} {
-		for _, served := range []int{0, 7, 2} {
-			t.Run(fmt.Sprintf("oldest first %v, served %d", oldestFirst, served), func(t *testing.T) {
-				emu := startEmulator(t, emulator.Options{PageSize: served, LogsOldestFirst: oldestFirst, RateLimit: -1})
-				id := emu.SeedWebhooks("w", 1)[0]
-				c := newTestClient(t, emu.URL())
-				for i := range 30 {
-					body := fmt.Sprintf(`{"eventName":"test","data":{"n":%d}}`, i)
-					if _, err := c.TriggerWebhook(t.Context(), TriggerInput{WebhookID: id, RequestBody: []byte(body)}); err != nil {
-						t.Fatal(err)
-					}
+func TestListWebhooksCostsOneRequestPerPageInOrder(t *testing.T) {
+	for _, total := range []int{0, 1, 50, 51, 120, 1001} {
+		t.Run(fmt.Sprint(total), func(t *testing.T) {
+			emu := startEmulator(t, emulator.Options{RateLimit: -1})
+			want := emu.SeedWebhooks("w", total)
+			c := newTestClient(t, emu.URL())
+			got, err := c.ListWebhooks(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("listed %d webhooks, want %d", len(got), len(want))
+			}
+			for i := range want {
+				if got[i].WebhookID != want[i] {
+					t.Fatalf("webhook %d is %s, want %s: order lost", i, got[i].WebhookID, want[i])
 				}
-				before := emu.Stats().Requests["get-webhook-logs"]
-				logs, err := c.GetWebhookLogs(t.Context(), id, 20)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(logs) != 20 {
-					t.Fatalf("%d logs, want 20", len(logs))
-				}
-				for i, l := range logs {
-					var body struct{ Data struct{ N int } }
-					if err := json.Unmarshal(l.RequestBody, &body); err != nil || body.Data.N != 29-i {
-						t.Fatalf("log %d is delivery %d (%v), want %d", i, body.Data.N, err, 29-i)
-					}
-				}
-				calls := emu.Stats().Requests["get-webhook-logs"] - before
-				size := served
-				if size == 0 {
-					size = 20 // the first page asks for the limit
-				}
-				// Newest first: the pages holding entries 0..19; oldest first: page 1
-				// (to learn the order), then those holding entries 10..29.
-				want := (20 + size - 1) / size
-				if oldestFirst {
-					// Page 1, then the pages holding entries 10..29, page 1 counted once.
-					want = 1 + (29/size - 10/size + 1)
-					if 10/size == 0 {
-						want--
-					}
-				}
-				if calls != want {
-					t.Fatalf("%d log requests, want %d", calls, want)
-				}
-			})
-		}
+			}
+			pages := max(1, (total+pageLimit-1)/pageLimit)
+			st := emu.Stats()
+			if st.Requests["list-webhooks"] != pages || st.TokensIssued != 1 {
+				t.Fatalf("list requests %d, tokens %d; want %d and 1", st.Requests["list-webhooks"], st.TokensIssued, pages)
+			}
+		})
 	}
 }
 
-// The limit is 1 to MaxWebhookLogs; anything else is refused before a request.
-func TestWebhookLogsLimit(t *testing.T) {
-	emu := startEmulator(t, emulator.Options{})
-	id := emu.SeedWebhooks("w", 1)[0]
+func TestListWebhooksSequentialWithConcurrencyOne(t *testing.T) {
+	emu := startEmulator(t, emulator.Options{RateLimit: -1})
+	want := emu.SeedWebhooks("w", 260)
+	c := newTestClient(t, emu.URL(), func(c *Config) { c.ListConcurrency = 1 })
+	got, err := c.ListWebhooks(t.Context())
+	if err != nil || len(got) != len(want) || got[259].WebhookID != want[259] {
+		t.Fatalf("got %d webhooks, err %v", len(got), err)
+	}
+}
+
+func TestListWebhooksFailsWhenOnePageFails(t *testing.T) {
+	emu := startEmulator(t, emulator.Options{RateLimit: -1})
+	emu.SeedWebhooks("w", 400)
 	c := newTestClient(t, emu.URL())
-	for _, limit := range []int{1, MaxWebhookLogs} {
-		if _, err := c.GetWebhookLogs(t.Context(), id, limit); err != nil {
-			t.Fatalf("limit %d: %v", limit, err)
+	if _, err := c.ListWebhooks(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	emu.InjectFault("list-webhooks", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2010, Message: "forbidden", Times: 1})
+	_, err := c.ListWebhooks(t.Context())
+	e := asError(t, err)
+	if e.StatusCode != 403 || e.APICode != 2010 || e.RequestID == "" {
+		t.Fatalf("got %+v", e)
+	}
+	// A later page's failure is reported as itself, not as the cancellation it causes.
+	emu.InjectFault("list-webhooks", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2011, Message: "forbidden", Skip: 1})
+	_, err = c.ListWebhooks(t.Context())
+	if e := asError(t, err); e.APICode != 2011 || errors.Is(err, context.Canceled) {
+		t.Fatalf("a later page's failure: %v", err)
+	}
+}
+
+func TestImplausibleTotalCountIsRefused(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/get-management-token") {
+			_, _ = w.Write([]byte(`{"statusCode":200,"data":{"access_token":"a.b.c","expires_in":7200}}`))
+			return
 		}
-	}
-	before := emu.Stats().Requests["get-webhook-logs"]
-	for _, limit := range []int{0, MaxWebhookLogs + 1} {
-		if _, err := c.GetWebhookLogs(t.Context(), id, limit); err == nil {
-			t.Fatalf("limit %d was accepted", limit)
-		}
-	}
-	if _, err := c.GetWebhookLogs(t.Context(), "", 5); err == nil {
-		t.Fatal("an empty webhook ID was accepted")
-	}
-	if n := emu.Stats().Requests["get-webhook-logs"] - before; n != 0 {
-		t.Fatalf("refused calls sent %d requests", n)
+		_, _ = w.Write([]byte(`{"statusCode":200,"data":{"totalCount":1000000000000,"list":[]}}`))
+	}))
+	t.Cleanup(srv.Close)
+	_, err := newTestClient(t, srv.URL).ListWebhooks(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "more than the 1000000 the provider lists") {
+		t.Fatalf("got %v", err)
 	}
 }

@@ -1,0 +1,79 @@
+package provider
+
+import (
+	"reflect"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/authing/terraform-provider-authing/internal/authing"
+)
+
+// nullProviderModel is a provider block that sets nothing.
+func nullProviderModel() providerModel {
+	return providerModel{
+		AccessKeyID: types.StringNull(), AccessKeySecret: types.StringNull(), Host: types.StringNull(),
+		TenantID: types.StringNull(), CAFile: types.StringNull(), ListConcurrency: types.Int64Null(),
+	}
+}
+
+// resolve takes what the block leaves unset from the environment, applies the client's
+// rules, and says where each problem came from.
+func TestResolve(t *testing.T) {
+	t.Run("from the environment, with the client's defaults", func(t *testing.T) {
+		clearAuthingEnv(t)
+		t.Setenv(EnvAccessKeyID, " pool-1 ")
+		t.Setenv(EnvAccessKeySecret, "secret")
+		d := &providerData{version: "1.2.3", terraformVersion: "1.11.4"}
+		var diags diag.Diagnostics
+		d.resolve(nullProviderModel(), &diags)
+		if diags.HasError() || d.invalid || len(d.missing) != 0 {
+			t.Fatalf("diagnostics %s, invalid %v, missing %v", diagText(diags), d.invalid, d.missing)
+		}
+		want := authing.Config{Host: authing.DefaultHost, AccessKeyID: "pool-1", AccessKeySecret: "secret", Version: "1.2.3", Platform: "terraform 1.11.4"}
+		got := d.cfg
+		got.Logger, got.ListConcurrency, got.MaxResponseBytes, got.Retry = nil, 0, 0, authing.RetryPolicy{}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("resolved %+v, want %+v", got, want)
+		}
+	})
+	t.Run("the block wins", func(t *testing.T) {
+		clearAuthingEnv(t)
+		t.Setenv(EnvHost, "https://env.example.com")
+		m := nullProviderModel()
+		m.Host = types.StringValue("https://block.example.com/")
+		d := &providerData{}
+		var diags diag.Diagnostics
+		d.resolve(m, &diags)
+		if d.cfg.Host != "https://block.example.com" {
+			t.Fatalf("host %q", d.cfg.Host)
+		}
+	})
+	t.Run("a bad host names its source; missing credentials are named for later", func(t *testing.T) {
+		clearAuthingEnv(t)
+		t.Setenv(EnvHost, "http://authing.example.com")
+		d := &providerData{}
+		var diags diag.Diagnostics
+		d.resolve(nullProviderModel(), &diags)
+		if got := diagText(diags); !regexp.MustCompile(`^host: Invalid Authing host: The host set by the AUTHING_HOST environment variable is not usable: .*only for loopback`).MatchString(got) || !d.invalid {
+			t.Fatalf("diagnostics %q, invalid %v", got, d.invalid)
+		}
+		want := []string{credentialSettings["AccessKeyID"], credentialSettings["AccessKeySecret"]}
+		if len(d.missing) != 2 || d.missing[0] != want[0] || d.missing[1] != want[1] || want[0] == "" || want[1] == "" {
+			t.Fatalf("missing %q, want %q", d.missing, want)
+		}
+	})
+	t.Run("an unreadable CA file", func(t *testing.T) {
+		clearAuthingEnv(t)
+		m := nullProviderModel()
+		m.CAFile = types.StringValue("/nonexistent/ca.pem")
+		d := &providerData{}
+		var diags diag.Diagnostics
+		d.resolve(m, &diags)
+		if got := diagText(diags); !regexp.MustCompile(`^ca_file: Could not read the CA file: The CA file set by the provider's configuration`).MatchString(got) || !d.invalid {
+			t.Fatalf("diagnostics %q, invalid %v", got, d.invalid)
+		}
+	})
+}

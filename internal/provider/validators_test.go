@@ -1,0 +1,206 @@
+package provider
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// diagText joins the summaries and details of diags, with the attribute path of each.
+func diagText(diags diag.Diagnostics) string {
+	var b strings.Builder
+	for _, d := range diags {
+		if p, ok := d.(diag.DiagnosticWithPath); ok {
+			b.WriteString(p.Path().String() + ": ")
+		}
+		b.WriteString(d.Summary() + ": " + d.Detail() + "\n")
+	}
+	return b.String()
+}
+
+// Each string validator refuses bad values with a message that says what to change, at
+// the attribute's path, and lets good, null and unknown values through.
+func TestStringValidators(t *testing.T) {
+	at := path.Root("attr")
+	tests := []struct {
+		name  string
+		v     validator.String
+		value string
+		want  string // empty: valid
+	}{
+		{"empty", notBlankValidator, "", `attr: Empty value: attr must not be empty`},
+		{"blank", notBlankValidator, "   ", `Empty value`},
+		{"padded", notBlankValidator, " abc ", `starts or ends with white space`},
+		{"plain", notBlankValidator, "abc", ""},
+		{"invalid JSON", jsonObjectValidator, "{", `attr: Invalid request body: attr is not valid JSON`},
+		{"array", jsonObjectValidator, "[1, 2]", `is a JSON array`},
+		{"string", jsonObjectValidator, `"text"`, `is a JSON string`},
+		{"null", jsonObjectValidator, "null", `is JSON null`},
+		{"number", jsonObjectValidator, "42", `is a JSON number`},
+		{"boolean", jsonObjectValidator, "true", `is a JSON boolean`},
+		{"object", jsonObjectValidator, `{"eventName":"test"}`, ""},
+		{"regex that does not compile", regexValidator, "a(", `attr: Invalid regular expression: attr does not compile`},
+		{"regex", regexValidator, "^deploy-", ""},
+		{"host without scheme", hostValidator, "127.0.0.1:8089", `attr: Invalid Authing host: host "127.0.0.1:8089" is not an absolute URL`},
+		{"host with path", hostValidator, "http://127.0.0.1:8089/api", `must not have a path`},
+		{"host with query", hostValidator, "http://127.0.0.1:8089?x=1", `must not have a query`},
+		{"plain http to a public name", hostValidator, "http://api.authing.cn", `only for loopback`},
+		{"ftp host", hostValidator, "ftp://api.authing.cn", `use https`},
+		{"private deployment", hostValidator, "https://authing.example.com", ""},
+		{"relative webhook URL", webhookURLValidator, "/authing", `attr: Invalid webhook URL`},
+		{"ftp webhook URL", webhookURLValidator, "ftp://hooks.example.com", `not an absolute http:// or https:// URL`},
+		{"webhook URL", webhookURLValidator, "https://hooks.example.com/authing", ""},
+		{"event with a dot", eventNameValidator, "user.created", `attr: Invalid webhook event: "user.created" is not a webhook event name.*did you mean "user:created"`},
+		{"event in upper case", eventNameValidator, "LOGIN", `did you mean "login"`},
+		{"event", eventNameValidator, "user:created", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var resp validator.StringResponse
+			tt.v.ValidateString(t.Context(), validator.StringRequest{Path: at, ConfigValue: types.StringValue(tt.value)}, &resp)
+			got := diagText(resp.Diagnostics)
+			if tt.want == "" && got != "" {
+				t.Fatalf("%q refused: %s", tt.value, got)
+			}
+			if tt.want != "" && !regexp.MustCompile(`(?s)`+tt.want).MatchString(got) {
+				t.Fatalf("%q: got %q, want %s", tt.value, got, tt.want)
+			}
+			for _, v := range []types.String{types.StringNull(), types.StringUnknown()} {
+				var resp validator.StringResponse
+				tt.v.ValidateString(t.Context(), validator.StringRequest{Path: at, ConfigValue: v}, &resp)
+				if resp.Diagnostics.HasError() {
+					t.Fatalf("%v refused: %s", v, diagText(resp.Diagnostics))
+				}
+			}
+		})
+	}
+}
+
+// Request headers are refused by name or value at the header's own path.
+func TestHeadersValidator(t *testing.T) {
+	tests := []struct {
+		name, header, value, want string
+	}{
+		{"space in the name", "Bad Header", "x", `headers\["Bad Header"\]: Invalid request header: header name "Bad Header" is not a valid HTTP header name`},
+		{"colon in the name", "X-A:", "x", `not a valid HTTP header name`},
+		{"empty name", "", "x", `not a valid HTTP header name`},
+		{"Host", "host", "x", `headers\["host"\]: .*describes the connection`},
+		{"Content-Length", "Content-Length", "1", `describes the connection`},
+		{"Transfer-Encoding", "Transfer-Encoding", "chunked", `describes the connection`},
+		{"Proxy-", "Proxy-Authorization", "x", `describes the connection`},
+		{"line break in the value", "X-Ok", "a\nb", `headers\["X-Ok"\]: .*line break`},
+		{"NUL in the value", "X-Ok", "a\x00b", `line break or NUL`},
+		{"good", "X-Release", "v42", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var resp validator.MapResponse
+			headersValidator{}.ValidateMap(t.Context(), validator.MapRequest{
+				Path:        path.Root("headers"),
+				ConfigValue: types.MapValueMust(types.StringType, map[string]attr.Value{tt.header: types.StringValue(tt.value)}),
+			}, &resp)
+			got := diagText(resp.Diagnostics)
+			if tt.want == "" && got != "" {
+				t.Fatalf("refused: %s", got)
+			}
+			if tt.want != "" && !regexp.MustCompile(`(?s)`+tt.want).MatchString(got) {
+				t.Fatalf("got %q, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// Three bad inputs through Terraform, one for each place a check is wired in (a
+// resource attribute's validator, the provider block's validator, the provider's
+// Configure): each fails with its message, and none reaches the API. The validators
+// themselves are tested above.
+func TestAccBadInputIsRefusedEarly(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	withProvider := func(changes map[string]string) string {
+		return providerBlock(env.providerAttrs(changes)) + `data "authing_webhooks" "all" {}`
+	}
+	tests := []struct {
+		name, config, want string
+	}{
+		{"header value with a line break", env.config(triggerConfig(id, `  request_headers = { "X-Ok" = "a\nb" }`+"\n")), `Invalid request header.*line break`},
+		{"host with a path", withProvider(map[string]string{"host": q(env.emu.URL() + "/api")}), `Invalid Authing host.*must not have a path`},
+		{"missing ca_file", withProvider(map[string]string{"ca_file": q("/nonexistent/ca.pem")}), `Could not read the CA file`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6Factories,
+				Steps:                    []resource.TestStep{{Config: tt.config, ExpectError: regexp.MustCompile(`(?s)` + tt.want)}},
+			})
+		})
+	}
+	t.Cleanup(func() {
+		if st := env.emu.Stats(); len(st.Requests) != 0 || st.Deliveries != 0 || st.Unrouted != 0 {
+			t.Errorf("bad input reached the API: %v, %d deliveries, %d requests off the API's paths", st.Requests, st.Deliveries, st.Unrouted)
+		}
+	})
+}
+
+// The checks are wired to their attributes: the validate calls Terraform makes refuse
+// each bad input, before any configure or API call.
+func TestValidateCallsRefuseBadInput(t *testing.T) {
+	p := newProtocolServer(t)
+	trigger := p.schema.ResourceSchemas["authing_webhook_trigger"]
+	timeouts := func(create string) tftypes.Value {
+		typ := trigger.ValueType().(tftypes.Object).AttributeTypes["timeouts"].(tftypes.Object)
+		return tftypes.NewValue(typ, map[string]tftypes.Value{"create": str(create), "delete": tftypes.NewValue(tftypes.String, nil)})
+	}
+	tests := []struct {
+		name string
+		call func() []*tfprotov6.Diagnostic
+		want string
+	}{
+		{"empty ca_file", p.validateProvider(map[string]tftypes.Value{"ca_file": str("")}), `ca_file is empty`},
+		{"list_concurrency of zero", p.validateProvider(map[string]tftypes.Value{"list_concurrency": tftypes.NewValue(tftypes.Number, 0)}), `between 1 and 32`},
+		{"host with a query", p.validateProvider(map[string]tftypes.Value{"host": str("https://api.authing.cn?x=1")}), `must not have a query`},
+		{"blank webhook_id", p.validateResource("authing_webhook_trigger", map[string]tftypes.Value{"webhook_id": str("  ")}), `Empty value`},
+		{"array body", p.validateResource("authing_webhook_trigger", map[string]tftypes.Value{"webhook_id": str("w"), "request_body": str("[1]")}), `is a JSON array`},
+		{"forbidden header", p.validateResource("authing_webhook_trigger", map[string]tftypes.Value{"webhook_id": str("w"), "request_headers": strMap(map[string]string{"Host": "h"})}), `describes the connection`},
+		{"bad timeout", p.validateResource("authing_webhook_trigger", map[string]tftypes.Value{"webhook_id": str("w"), "timeouts": timeouts("soon")}), `Time Duration`},
+		{"event with a dot", p.validateResource("authing_webhook", map[string]tftypes.Value{
+			"name": str("n"), "url": str("https://hooks.example.com"), "events": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("user.created")}),
+		}), `did you mean "user:created"`},
+		{"regex that does not compile", p.validateDataSource("authing_webhooks", map[string]tftypes.Value{"name_regex": str("a(")}), `Invalid regular expression`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := errorText(tt.call()); !regexp.MustCompile(`(?s)` + tt.want).MatchString(got) {
+				t.Fatalf("got %q, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// Several bad headers are reported in name order, so that the same configuration always
+// gives the same output.
+func TestHeadersValidatorReportsInNameOrder(t *testing.T) {
+	elems := map[string]attr.Value{}
+	for _, name := range []string{"E e", "B b", "D d", "A a", "C c"} {
+		elems[name] = types.StringValue("x")
+	}
+	var resp validator.MapResponse
+	headersValidator{}.ValidateMap(t.Context(), validator.MapRequest{Path: path.Root("h"), ConfigValue: types.MapValueMust(types.StringType, elems)}, &resp)
+	var got []string
+	for _, d := range resp.Diagnostics {
+		got = append(got, d.(diag.DiagnosticWithPath).Path().String())
+	}
+	if want := []string{`h["A a"]`, `h["B b"]`, `h["C c"]`, `h["D d"]`, `h["E e"]`}; !slices.Equal(got, want) {
+		t.Fatalf("paths %v, want %v", got, want)
+	}
+}
