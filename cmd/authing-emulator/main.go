@@ -31,6 +31,7 @@ func main() {
 	pageSize := flag.Int("page-size", 0, "webhooks and logs served per page whatever limit asks, over 50 included (0: as limit asks, and a limit over 50 is refused)")
 	notFound := flag.String("not-found", string(emulator.NotFoundBusiness404), "how get-webhook answers an unknown ID: 404 (statusCode 404) or null (statusCode 200, data null)")
 	oldestFirst := flag.Bool("logs-oldest-first", false, "list get-webhook-logs oldest first (default: newest first)")
+	logDelay := flag.Duration("log-delay", 0, "how long a delivery takes to appear in get-webhook-logs, as on a server that writes its logs asynchronously")
 	refuseDeletes := flag.Bool("refuse-deletes", false, "answer delete-webhook with data.success false and delete nothing, as a server that refuses would")
 	var missing routeList
 	flag.Var(&missing, "missing-route", "answer this route (such as get-webhook) with HTTP 404 \"Cannot GET\", as a server without it would; repeatable")
@@ -56,6 +57,7 @@ func main() {
 		MissingRoutes:   missing,
 		LogsOldestFirst: *oldestFirst,
 		RefuseDeletes:   *refuseDeletes,
+		LogDelay:        *logDelay,
 	})
 	if err != nil {
 		log.Fatal(err)
