@@ -34,7 +34,7 @@ func TestResolve(t *testing.T) {
 		}
 		want := authing.Config{Host: authing.DefaultHost, AccessKeyID: "pool-1", AccessKeySecret: "secret", Version: "1.2.3", Platform: "terraform 1.11.4"}
 		got := d.cfg
-		got.Logger, got.ListConcurrency, got.MaxResponseBytes, got.Retry = nil, 0, 0, authing.RetryPolicy{}
+		got.Logger, got.ListConcurrency, got.MaxResponseBytes, got.ResponseHeaderTimeout, got.Retry = nil, 0, 0, 0, authing.RetryPolicy{}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("resolved %+v, want %+v", got, want)
 		}

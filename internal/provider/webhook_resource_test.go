@@ -5,6 +5,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -544,4 +545,40 @@ func TestAccWebhook_switchToWriteOnlySecret(t *testing.T) {
 			},
 		},
 	})
+}
+
+// warnings joins the warning diagnostics.
+func warnings(diags []*tfprotov6.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
+			b.WriteString(d.Summary + ": " + d.Detail + "\n")
+		}
+	}
+	return b.String()
+}
+
+// When the server's list of events cannot be read, the names are checked against the
+// documented list and the plan says so; the failure is not kept, so the next plan asks
+// the server again, and only the server's list, once read, is kept.
+func TestEventListFailureIsWarnedAndNotKept(t *testing.T) {
+	w := newWebhookEnv(t)
+	w.emu.InjectFault("get-webhook-event-list", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2030, Message: "no permission", Times: 1})
+	calls := func() int { return w.emu.Stats().Requests["get-webhook-event-list"] }
+
+	first := w.plan("authing_webhook", nil, nil, w.config(nil))
+	requireNoErrors(t, first.Diagnostics)
+	if got := warnings(first.Diagnostics); !regexp.MustCompile(`(?s)^Event names checked against the documented list: .*could not be read.*statusCode:\s+403.*apiCode:\s+2030`).MatchString(got) {
+		t.Fatalf("warnings after a failed read: %q", got)
+	}
+	for i, want := range []int{2, 2} {
+		next := w.plan("authing_webhook", nil, nil, w.config(nil))
+		requireNoErrors(t, next.Diagnostics)
+		if got := warnings(next.Diagnostics); got != "" {
+			t.Fatalf("plan %d: warnings %q", i+2, got)
+		}
+		if calls() != want {
+			t.Fatalf("plan %d: %d reads of the event list, want %d", i+2, calls(), want)
+		}
+	}
 }
