@@ -246,7 +246,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	if r.body != nil {
 		b, err := json.Marshal(r.body)
 		if err != nil {
-			return &Error{Operation: r.op, Err: err, Outcome: notFired(r)}
+			return &Error{Operation: r.op, Err: err, Outcome: unprocessed(r)}
 		}
 		payload = b
 	}
@@ -261,7 +261,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			tok = t
 		}
 		if err := c.throttle.wait(ctx); err != nil {
-			return &Error{Operation: r.op, Attempts: n - 1, Outcome: notFired(r), Err: err}
+			return &Error{Operation: r.op, Attempts: n - 1, Outcome: unprocessed(r), Err: err}
 		}
 		a := c.send(ctx, r, payload, tok, n)
 		if succeeded(a) {
@@ -273,7 +273,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 				e := c.failure(r, a, n)
 				e.Err = fmt.Errorf("the answer's data has an unexpected shape: %w", err)
 				if r.nonIdempotent {
-					e.Outcome = MayHaveFired // Authing said it succeeded.
+					e.Outcome = MayHaveTakenEffect // Authing said it succeeded.
 				}
 				return e
 			}
@@ -452,9 +452,12 @@ func (c *Client) failure(r request, a attempt, n int) *Error {
 	return e
 }
 
-func notFired(r request) Outcome {
+// unprocessed is the outcome of a call that the server surely did not process: for a
+// call that is not idempotent NotProcessed, for any other NotApplicable, since repeating
+// it is harmless either way.
+func unprocessed(r request) Outcome {
 	if r.nonIdempotent {
-		return NotFired
+		return NotProcessed
 	}
 	return NotApplicable
 }
@@ -465,10 +468,10 @@ func (c *Client) tokenError(r request, err error, n int) error {
 	if errors.As(err, &e) {
 		cp := *e
 		cp.Operation = r.op + ": " + e.Operation
-		cp.Outcome = notFired(r)
+		cp.Outcome = unprocessed(r)
 		return &cp
 	}
-	return &Error{Operation: r.op, Attempts: n - 1, Outcome: notFired(r), Err: err}
+	return &Error{Operation: r.op, Attempts: n - 1, Outcome: unprocessed(r), Err: err}
 }
 
 func redirectHost(location string) string {

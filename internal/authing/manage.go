@@ -26,7 +26,7 @@ func (c *Client) CreateWebhook(ctx context.Context, in WebhookInput) (Webhook, e
 	var w Webhook
 	err := c.do(ctx, request{op: "create webhook", method: http.MethodPost, path: "create-webhook", body: in, nonIdempotent: true}, &w)
 	if err == nil && w.WebhookID == "" {
-		return Webhook{}, &Error{Operation: "create webhook", HTTPStatus: http.StatusOK, StatusCode: 200, Outcome: MayHaveFired,
+		return Webhook{}, &Error{Operation: "create webhook", HTTPStatus: http.StatusOK, StatusCode: 200, Outcome: MayHaveTakenEffect,
 			Err: errors.New("the answer holds no webhookId")}
 	}
 	return w, err

@@ -101,9 +101,9 @@ func classify(r request, a attempt) verdict {
 	acted, transient, wait := readAttempt(a)
 	v := verdict{retry: transient && (!r.nonIdempotent || !acted), wait: wait, outcome: NotApplicable}
 	if r.nonIdempotent {
-		v.outcome = NotFired
+		v.outcome = NotProcessed
 		if acted {
-			v.outcome = MayHaveFired
+			v.outcome = MayHaveTakenEffect
 		}
 	}
 	return v

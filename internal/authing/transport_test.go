@@ -64,8 +64,8 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 	_, err = c.TriggerWebhook(t.Context(), TriggerInput{WebhookID: "x"})
-	if e := asError(t, err); e.Outcome != NotFired {
-		t.Fatalf("a redirected trigger is not processed, want NotFired: %v", err)
+	if e := asError(t, err); e.Outcome != NotProcessed {
+		t.Fatalf("a redirected trigger is not processed, want NotProcessed: %v", err)
 	}
 	if elsewhere.Load() != 0 {
 		t.Fatal("the client followed a redirect to another host")
@@ -83,7 +83,7 @@ func TestHugeAnswersAreRefusedWithinBoundedMemory(t *testing.T) {
 	_, err := c.TriggerWebhook(t.Context(), TriggerInput{WebhookID: id})
 	runtime.ReadMemStats(&after)
 	e := asError(t, err)
-	if !strings.Contains(err.Error(), "larger than") || e.Outcome != MayHaveFired || e.Attempts != 1 {
+	if !strings.Contains(err.Error(), "larger than") || e.Outcome != MayHaveTakenEffect || e.Attempts != 1 {
 		t.Fatalf("got %v (outcome %v)", err, e.Outcome)
 	}
 	// Reading the whole answer would allocate at least its 100 MiB (twice that as the
@@ -238,7 +238,7 @@ func TestServerThatNeverAnswersIsBounded(t *testing.T) {
 			mu.Unlock()
 			want, outcome := fastRetry.MaxAttempts, NotApplicable
 			if route == "trigger-webhook" {
-				want, outcome = 1, MayHaveFired
+				want, outcome = 1, MayHaveTakenEffect
 			}
 			if !errors.Is(err, errNoAnswer) || errors.Is(err, context.DeadlineExceeded) || n != want || e.Attempts != want || e.Outcome != outcome {
 				t.Fatalf("%d requests, error %v (outcome %v); want %d and outcome %v", n, err, e.Outcome, want, outcome)

@@ -235,7 +235,7 @@ type TriggerResult struct {
 func (c *Client) TriggerWebhook(ctx context.Context, in TriggerInput) (TriggerResult, error) {
 	op := "trigger webhook " + in.WebhookID
 	if strings.TrimSpace(in.WebhookID) == "" {
-		return TriggerResult{}, &Error{Operation: op, Outcome: NotFired, Err: errors.New("the webhook ID is empty")}
+		return TriggerResult{}, &Error{Operation: op, Outcome: NotProcessed, Err: errors.New("the webhook ID is empty")}
 	}
 	body := map[string]any{"webhookId": in.WebhookID}
 	if len(in.RequestHeaders) > 0 {
@@ -244,7 +244,7 @@ func (c *Client) TriggerWebhook(ctx context.Context, in TriggerInput) (TriggerRe
 	if len(in.RequestBody) > 0 {
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(in.RequestBody, &obj); err != nil || obj == nil {
-			return TriggerResult{}, &Error{Operation: op, Outcome: NotFired, Err: errors.New("the request body must be a JSON object")}
+			return TriggerResult{}, &Error{Operation: op, Outcome: NotProcessed, Err: errors.New("the request body must be a JSON object")}
 		}
 		body["requestBody"] = in.RequestBody
 	}
@@ -259,7 +259,7 @@ func (c *Client) TriggerWebhook(ctx context.Context, in TriggerInput) (TriggerRe
 	if len(data.Response) > 0 {
 		canon, cerr := CanonicalJSON(data.Response)
 		if cerr != nil {
-			return TriggerResult{}, &Error{Operation: op, HTTPStatus: 200, StatusCode: 200, Outcome: MayHaveFired, Err: cerr}
+			return TriggerResult{}, &Error{Operation: op, HTTPStatus: 200, StatusCode: 200, Outcome: MayHaveTakenEffect, Err: cerr}
 		}
 		resp = canon
 	}
