@@ -452,6 +452,13 @@ func (c *Client) failure(r request, a attempt, n int) *Error {
 	return e
 }
 
+// answerError is a failure of a call whose answer was a success (HTTP 200, statusCode
+// 200) holding something the client cannot use: a listing whose pages do not add up, a
+// create without an ID, an answer about another webhook.
+func answerError(op string, err error) *Error {
+	return &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200, Err: err}
+}
+
 // unprocessed is the outcome of a call that the server surely did not process: for a
 // call that is not idempotent NotProcessed, for any other NotApplicable, since repeating
 // it is harmless either way.
@@ -500,7 +507,7 @@ func (c *Client) fetchToken(ctx context.Context) (*token, error) {
 		return nil, err
 	}
 	if data.AccessToken == "" {
-		return nil, &Error{Operation: "get management token", HTTPStatus: 200, StatusCode: 200, Err: errors.New("the answer holds no access_token")}
+		return nil, answerError("get management token", errors.New("the answer holds no access_token"))
 	}
 	c.redactMu.Lock()
 	c.redactions = append(c.redactions, data.AccessToken)

@@ -86,7 +86,7 @@ func (c *Client) GetWebhookLogs(ctx context.Context, webhookID string, limit int
 		}
 	}
 	if len(picked) != want {
-		return nil, listError(op, fmt.Errorf("expected %d of the %d logs (totalCount) but the pages held %d; "+
+		return nil, answerError(op, fmt.Errorf("expected %d of the %d logs (totalCount) but the pages held %d; "+
 			"the logs may have changed while they were read, so try again", want, first.TotalCount, len(picked)))
 	}
 	if oldestFirst {

@@ -82,7 +82,7 @@ func (c *Client) ListWebhooks(ctx context.Context) ([]Webhook, error) {
 	for _, page := range results {
 		for _, w := range page {
 			if w.WebhookID == "" {
-				return nil, listError(op, errors.New("the answer holds a webhook without a webhookId"))
+				return nil, answerError(op, errors.New("the answer holds a webhook without a webhookId"))
 			}
 			if !seen[w.WebhookID] {
 				seen[w.WebhookID] = true
@@ -91,7 +91,7 @@ func (c *Client) ListWebhooks(ctx context.Context) ([]Webhook, error) {
 		}
 	}
 	if len(all) != first.TotalCount {
-		return nil, listError(op, fmt.Errorf("the API reported %d webhooks (totalCount) but its %d pages of %d held %d distinct ones; "+
+		return nil, answerError(op, fmt.Errorf("the API reported %d webhooks (totalCount) but its %d pages of %d held %d distinct ones; "+
 			"the list may have changed while it was read, so try again", first.TotalCount, plan.pages, plan.served, len(all)))
 	}
 	return all, nil
@@ -108,19 +108,15 @@ type pagePlan struct {
 func planPages(op string, total, served int) (pagePlan, error) {
 	switch {
 	case total < 0:
-		return pagePlan{}, listError(op, fmt.Errorf("the API reported a negative totalCount (%d)", total))
+		return pagePlan{}, answerError(op, fmt.Errorf("the API reported a negative totalCount (%d)", total))
 	case total > maxPages*pageLimit:
-		return pagePlan{}, listError(op, fmt.Errorf("the API reports %d items, more than the %d the provider lists", total, maxPages*pageLimit))
+		return pagePlan{}, answerError(op, fmt.Errorf("the API reports %d items, more than the %d the provider lists", total, maxPages*pageLimit))
 	case total > served && served == 0:
-		return pagePlan{}, listError(op, fmt.Errorf("the API reported %d items (totalCount) but its first page held none", total))
+		return pagePlan{}, answerError(op, fmt.Errorf("the API reported %d items (totalCount) but its first page held none", total))
 	case total <= served:
 		return pagePlan{served: served, limit: pageLimit, pages: 1}, nil
 	}
 	return pagePlan{served: served, limit: min(served, pageLimit), pages: (total + served - 1) / served}, nil
-}
-
-func listError(op string, err error) *Error {
-	return &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200, Err: err}
 }
 
 // pageRange is the page numbers from..to, inclusive (none when to < from).
@@ -205,11 +201,11 @@ func (c *Client) GetWebhook(ctx context.Context, webhookID string) (Webhook, err
 	case err != nil:
 		return Webhook{}, err
 	case w == nil:
-		return Webhook{}, &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200, NotFound: true,
-			Err: errors.New("the answer has no data: the webhook does not exist")}
+		e := answerError(op, errors.New("the answer has no data: the webhook does not exist"))
+		e.NotFound = true
+		return Webhook{}, e
 	case w.WebhookID != webhookID:
-		return Webhook{}, &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200,
-			Err: fmt.Errorf("the answer is about webhook %q, not the one asked for", w.WebhookID)}
+		return Webhook{}, answerError(op, fmt.Errorf("the answer is about webhook %q, not the one asked for", w.WebhookID))
 	}
 	return *w, nil
 }
@@ -259,7 +255,9 @@ func (c *Client) TriggerWebhook(ctx context.Context, in TriggerInput) (TriggerRe
 	if len(data.Response) > 0 {
 		canon, cerr := CanonicalJSON(data.Response)
 		if cerr != nil {
-			return TriggerResult{}, &Error{Operation: op, HTTPStatus: 200, StatusCode: 200, Outcome: MayHaveTakenEffect, Err: cerr}
+			e := answerError(op, cerr)
+			e.Outcome = MayHaveTakenEffect
+			return TriggerResult{}, e
 		}
 		resp = canon
 	}
