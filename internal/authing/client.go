@@ -592,7 +592,7 @@ func (t *throttle) wait(ctx context.Context) error {
 	t.mu.Lock()
 	d := time.Until(t.until)
 	t.mu.Unlock()
-	// A hold that ends now is no hold ("d < 0" would wait on a timer of zero: the same).
+	// No hold, or one that is over.
 	if d <= 0 {
 		return nil
 	}

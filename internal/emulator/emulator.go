@@ -47,8 +47,8 @@ type Options struct {
 	Latency time.Duration
 	// RateLimit is requests per second per user pool; 0 means DefaultRateLimit, <0 none.
 	RateLimit int
-	// PageSize, when positive, is how many webhooks list-webhooks serves a page whatever
-	// limit asks, as a server that clamps limit would. 0 serves limit.
+	// PageSize, when positive, is how many items list-webhooks and get-webhook-logs serve a
+	// page whatever limit asks, as a server that clamps limit would. 0 serves limit.
 	PageSize int
 	// NotFound is how get-webhook answers an unknown webhook ID. Authing's documentation
 	// does not say; both styles are plausible.
