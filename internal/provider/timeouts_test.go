@@ -19,8 +19,8 @@ func TestEveryReadOfAStalledServerEndsAtItsTimeout(t *testing.T) {
 	w := newWebhookEnv(t)
 	const typ = "authing_webhook"
 	s := w.schema.ResourceSchemas[typ]
-	short := block(t, s, "timeouts", map[string]string{"read": "200ms"})
-	state, private, diags := w.apply(typ, nil, nil, w.config(map[string]tftypes.Value{"timeouts": short}))
+	short := timeoutsBlock(t, s, map[string]string{"read": "200ms"})
+	state, private, diags := w.applyWebhook(nil, nil, w.config(map[string]tftypes.Value{"timeouts": short}))
 	requireNoErrors(t, diags)
 	for _, route := range []string{"get-webhook", "list-webhooks", "get-webhook-event-list", "get-webhook-logs"} {
 		w.emu.InjectFault(route, emulator.Fault{Kind: emulator.FaultSlow, Delay: time.Hour})
@@ -28,7 +28,7 @@ func TestEveryReadOfAStalledServerEndsAtItsTimeout(t *testing.T) {
 	readData := func(name string, attrs map[string]tftypes.Value) func() []*tfprotov6.Diagnostic {
 		return func() []*tfprotov6.Diagnostic {
 			ds := w.schema.DataSourceSchemas[name]
-			attrs["timeouts"] = block(t, ds, "timeouts", map[string]string{"read": "200ms"})
+			attrs["timeouts"] = timeoutsBlock(t, ds, map[string]string{"read": "200ms"})
 			resp, err := w.server.ReadDataSource(t.Context(), &tfprotov6.ReadDataSourceRequest{TypeName: name, Config: dynamicValue(t, ds, attrs)})
 			if err != nil {
 				t.Fatal(err)
@@ -54,7 +54,7 @@ func TestEveryReadOfAStalledServerEndsAtItsTimeout(t *testing.T) {
 		{"authing_webhook_logs", readData("authing_webhook_logs", map[string]tftypes.Value{"webhook_id": str("6229ffa000000000cade3e3d")}), `Could not read webhook logs`},
 		{"terraform query", func() []*tfprotov6.Diagnostic {
 			ls := w.schema.ListResourceSchemas[typ]
-			_, errs := w.listWebhooks(map[string]tftypes.Value{"timeouts": block(t, ls, "timeouts", map[string]string{"list": "200ms"})}, false, 10)
+			_, errs := w.listWebhooks(map[string]tftypes.Value{"timeouts": timeoutsBlock(t, ls, map[string]string{"list": "200ms"})}, false, 10)
 			return []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: errs}}
 		}, `Could not list webhooks`},
 	}
@@ -71,7 +71,7 @@ func TestEveryReadOfAStalledServerEndsAtItsTimeout(t *testing.T) {
 		fresh := newWebhookEnv(t)
 		fresh.emu.InjectFault("get-webhook-event-list", emulator.Fault{Kind: emulator.FaultSlow, Delay: time.Hour})
 		diags := boundedCall(t, func() []*tfprotov6.Diagnostic {
-			return fresh.plan(typ, nil, nil, fresh.config(map[string]tftypes.Value{"timeouts": short})).Diagnostics
+			return fresh.planWebhook(nil, nil, fresh.config(map[string]tftypes.Value{"timeouts": short})).Diagnostics
 		})
 		requireNoErrors(t, diags)
 		if got := warnings(diags); !regexp.MustCompile(`(?s)^Event names checked against the documented list.*timeout ran out`).MatchString(got) {
