@@ -21,6 +21,12 @@ import (
 // defaultMaxResponseBytes caps the size of one answer the client reads.
 const defaultMaxResponseBytes = 16 << 20
 
+// DefaultResponseHeaderTimeout is how long one request waits for the answer to begin. A
+// server that accepts the connection and never answers would otherwise hold a call until
+// its context ends; for a read, the attempt then fails and is retried within the call's
+// deadline. It is long because TriggerWebhook answers only once the webhook's endpoint has.
+const DefaultResponseHeaderTimeout = time.Minute
+
 // DefaultListConcurrency is how many list pages are fetched at once.
 const DefaultListConcurrency = 8
 
@@ -48,6 +54,9 @@ type Config struct {
 	ListConcurrency int
 	// MaxResponseBytes caps one answer; 0 means defaultMaxResponseBytes.
 	MaxResponseBytes int64
+	// ResponseHeaderTimeout bounds the wait for each answer to begin; 0 means
+	// DefaultResponseHeaderTimeout.
+	ResponseHeaderTimeout time.Duration
 	// Retry bounds retries; the zero value means DefaultRetryPolicy.
 	Retry RetryPolicy
 	// Version is the provider's version, sent as x-authing-sdk-version
@@ -121,6 +130,9 @@ func (cfg Config) Normalize() (Config, error) {
 	if cfg.MaxResponseBytes <= 0 {
 		cfg.MaxResponseBytes = defaultMaxResponseBytes
 	}
+	if cfg.ResponseHeaderTimeout <= 0 {
+		cfg.ResponseHeaderTimeout = DefaultResponseHeaderTimeout
+	}
 	if cfg.Retry.MaxAttempts <= 0 {
 		cfg.Retry = DefaultRetryPolicy
 	}
@@ -148,7 +160,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	transport := cfg.Transport
 	if transport == nil {
-		t, err := newTransport(cfg.CAPEM)
+		t, err := newTransport(cfg.CAPEM, cfg.ResponseHeaderTimeout)
 		if err != nil {
 			return nil, err
 		}
@@ -169,9 +181,11 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// newTransport clones the default transport with certificate verification on and, when
-// given, a private CA added to the system roots.
-func newTransport(caPEM []byte) (*http.Transport, error) {
+// newTransport clones the default transport with certificate verification on, answers
+// bounded by headerTimeout, and, when given, a private CA added to the system roots. The
+// http.Client has no overall timeout: each call's context bounds it, retries included,
+// and a fixed limit would cut a long listing that is making progress.
+func newTransport(caPEM []byte, headerTimeout time.Duration) (*http.Transport, error) {
 	t := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -181,6 +195,7 @@ func newTransport(caPEM []byte) (*http.Transport, error) {
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
+		ResponseHeaderTimeout: headerTimeout,
 	}
 	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if len(caPEM) > 0 {
@@ -231,7 +246,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	if r.body != nil {
 		b, err := json.Marshal(r.body)
 		if err != nil {
-			return &Error{Operation: r.op, Err: err, Outcome: notFired(r)}
+			return &Error{Operation: r.op, Err: err, Outcome: unprocessed(r)}
 		}
 		payload = b
 	}
@@ -246,7 +261,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			tok = t
 		}
 		if err := c.throttle.wait(ctx); err != nil {
-			return &Error{Operation: r.op, Attempts: n - 1, Outcome: notFired(r), Err: err}
+			return &Error{Operation: r.op, Attempts: n - 1, Outcome: unprocessed(r), Err: err}
 		}
 		a := c.send(ctx, r, payload, tok, n)
 		if succeeded(a) {
@@ -254,7 +269,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			if refused(a.env.Data) {
 				e := c.failure(r, a, n)
 				e.Err = errors.New("data.success: false in the answer: Authing did not do what was asked")
-				e.Outcome = notFired(r)
+				e.Outcome = unprocessed(r)
 				return e
 			}
 			if out == nil || len(a.env.Data) == 0 || string(a.env.Data) == "null" {
@@ -264,7 +279,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 				e := c.failure(r, a, n)
 				e.Err = fmt.Errorf("the answer's data has an unexpected shape: %w", err)
 				if r.nonIdempotent {
-					e.Outcome = MayHaveFired // Authing said it succeeded.
+					e.Outcome = MayHaveTakenEffect // Authing said it succeeded.
 				}
 				return e
 			}
@@ -337,6 +352,10 @@ func (c *Client) send(ctx context.Context, r request, payload []byte, tok *token
 	wroteMu.Unlock()
 	fields := map[string]any{"operation": r.op, "method": r.method, "path": "/api/v3/" + r.path, "attempt": n, "request_bytes": len(payload)}
 	if err != nil {
+		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			// The transport's own timeout, not the call's: the call may still retry.
+			err = fmt.Errorf("%w (%s)", errNoAnswer, c.cfg.ResponseHeaderTimeout)
+		}
 		a.err = c.scrubError(err)
 		fields["duration_ms"] = time.Since(start).Milliseconds()
 		fields["error"] = a.err.Error()
@@ -364,6 +383,10 @@ func (c *Client) send(ctx context.Context, r request, payload []byte, tok *token
 	c.log(ctx, levelDebug, "Authing API request", fields)
 	return a
 }
+
+// errNoAnswer is a request whose answer did not begin within the response-header
+// timeout. It does not wrap context.DeadlineExceeded, which means the call's own deadline.
+var errNoAnswer = errors.New("the server accepted the request but did not begin to answer within the response-header timeout")
 
 // errTooLarge marks an answer over the size limit: repeating the request would not help.
 var errTooLarge = errors.New("the answer is larger than the provider reads")
@@ -445,9 +468,19 @@ func (c *Client) failure(r request, a attempt, n int) *Error {
 	return e
 }
 
-func notFired(r request) Outcome {
+// answerError is a failure of a call whose answer was a success (HTTP 200, statusCode
+// 200) holding something the client cannot use: a listing whose pages do not add up, a
+// create without an ID, an answer about another webhook.
+func answerError(op string, err error) *Error {
+	return &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200, Err: err}
+}
+
+// unprocessed is the outcome of a call that the server surely did not process: for a
+// call that is not idempotent NotProcessed, for any other NotApplicable, since repeating
+// it is harmless either way.
+func unprocessed(r request) Outcome {
 	if r.nonIdempotent {
-		return NotFired
+		return NotProcessed
 	}
 	return NotApplicable
 }
@@ -458,10 +491,10 @@ func (c *Client) tokenError(r request, err error, n int) error {
 	if errors.As(err, &e) {
 		cp := *e
 		cp.Operation = r.op + ": " + e.Operation
-		cp.Outcome = notFired(r)
+		cp.Outcome = unprocessed(r)
 		return &cp
 	}
-	return &Error{Operation: r.op, Attempts: n - 1, Outcome: notFired(r), Err: err}
+	return &Error{Operation: r.op, Attempts: n - 1, Outcome: unprocessed(r), Err: err}
 }
 
 func redirectHost(location string) string {
@@ -490,7 +523,7 @@ func (c *Client) fetchToken(ctx context.Context) (*token, error) {
 		return nil, err
 	}
 	if data.AccessToken == "" {
-		return nil, &Error{Operation: "get management token", HTTPStatus: 200, StatusCode: 200, Err: errors.New("the answer holds no access_token")}
+		return nil, answerError("get management token", errors.New("the answer holds no access_token"))
 	}
 	c.redactMu.Lock()
 	c.redactions = append(c.redactions, data.AccessToken)
@@ -575,7 +608,7 @@ func (t *throttle) wait(ctx context.Context) error {
 	t.mu.Lock()
 	d := time.Until(t.until)
 	t.mu.Unlock()
-	// A hold that ends now is no hold ("d < 0" would wait on a timer of zero: the same).
+	// No hold, or one that is over.
 	if d <= 0 {
 		return nil
 	}

@@ -194,7 +194,7 @@ func TestNormalize(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.Host != DefaultHost || got.AccessKeyID != "id" || got.AccessKeySecret != " s " || got.TenantID != "t" ||
-		got.Version != DevVersion || got.ListConcurrency != DefaultListConcurrency || got.MaxResponseBytes != defaultMaxResponseBytes || got.Retry != DefaultRetryPolicy {
+		got.Version != DevVersion || got.ResponseHeaderTimeout != DefaultResponseHeaderTimeout || got.ListConcurrency != DefaultListConcurrency || got.MaxResponseBytes != defaultMaxResponseBytes || got.Retry != DefaultRetryPolicy {
 		t.Fatalf("normalized %+v", got)
 	}
 	if ua := got.userAgent(); ua != "terraform-provider-authing/dev" {

@@ -99,8 +99,7 @@ func jsonText(raw json.RawMessage) string {
 // snippet returns the start of a body, cut at a rune boundary, for error messages.
 func snippet(body []byte) string {
 	const limit = 120
-	// (">=" and "len(body) >= 0" would behave the same: cutting limit bytes to limit
-	// changes nothing, and an empty body is valid UTF-8.)
+	// Cut at limit bytes, then back to a rune boundary, so that the text stays valid UTF-8.
 	if len(body) > limit {
 		body = body[:limit]
 		for len(body) > 0 && !utf8.Valid(body) {

@@ -13,11 +13,11 @@ type Outcome int
 const (
 	// NotApplicable is the outcome of idempotent calls, which are simply retried.
 	NotApplicable Outcome = iota
-	// NotFired means the API surely did not process the request.
-	NotFired
-	// MayHaveFired means the request may have reached Authing and taken effect (a
+	// NotProcessed means the API surely did not process the request.
+	NotProcessed
+	// MayHaveTakenEffect means the request may have reached Authing and taken effect (a
 	// timeout, a cut connection, a 5xx answer): the outcome is unknown.
-	MayHaveFired
+	MayHaveTakenEffect
 )
 
 // Error is a failed API call with every fact known about it.

@@ -96,7 +96,7 @@ func (c *Client) GetWebhookLogs(ctx context.Context, webhookID string, limit int
 	}
 	picked := pick(w, pages)
 	if len(picked) != w.to-w.from {
-		return nil, listError(op, fmt.Errorf("expected %d of the %d logs (totalCount) but the pages held %d; "+
+		return nil, answerError(op, fmt.Errorf("expected %d of the %d logs (totalCount) but the pages held %d; "+
 			"the logs may have changed while they were read, so try again", w.to-w.from, w.total, len(picked)))
 	}
 	if oldestFirst {
@@ -106,10 +106,10 @@ func (c *Client) GetWebhookLogs(ctx context.Context, webhookID string, limit int
 	for i, l := range picked {
 		t, text, ok := parseTimestamp(l.Timestamp)
 		if !ok {
-			return nil, listError(op, fmt.Errorf("a log's timestamp %s is neither an ISO 8601 time with a zone nor epoch milliseconds", snippet(l.Timestamp)))
+			return nil, answerError(op, fmt.Errorf("a log's timestamp %s is neither an ISO 8601 time with a zone nor epoch milliseconds", snippet(l.Timestamp)))
 		}
 		if i > 0 && t.After(out[i-1].Time) {
-			return nil, listError(op, fmt.Errorf("the logs are not in time order (%s comes after %s), so the latest cannot be told", text, out[i-1].Timestamp))
+			return nil, answerError(op, fmt.Errorf("the logs are not in time order (%s comes after %s), so the latest cannot be told", text, out[i-1].Timestamp))
 		}
 		out[i] = WebhookLog{
 			WebhookID: l.WebhookID, EventName: l.EventName, RequestBody: l.RequestBody, ResponseBody: l.ResponseBody,
@@ -148,7 +148,7 @@ func (c *Client) logOrder(ctx context.Context, op string, w window, held map[int
 		ok  bool
 	}{{head, okA}, {tail, okB}} {
 		if !end.ok {
-			return false, listError(op, fmt.Errorf("cannot tell which end of the list is the newest: the timestamp %s is neither an ISO 8601 time with a zone nor epoch milliseconds", snippet(end.raw)))
+			return false, answerError(op, fmt.Errorf("cannot tell which end of the list is the newest: the timestamp %s is neither an ISO 8601 time with a zone nor epoch milliseconds", snippet(end.raw)))
 		}
 	}
 	return a.Before(b), nil

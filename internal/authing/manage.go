@@ -26,8 +26,9 @@ func (c *Client) CreateWebhook(ctx context.Context, in WebhookInput) (Webhook, e
 	var w Webhook
 	err := c.do(ctx, request{op: "create webhook", method: http.MethodPost, path: "create-webhook", body: in, nonIdempotent: true}, &w)
 	if err == nil && w.WebhookID == "" {
-		return Webhook{}, &Error{Operation: "create webhook", HTTPStatus: http.StatusOK, StatusCode: 200, Outcome: MayHaveFired,
-			Err: errors.New("the answer holds no webhookId")}
+		e := answerError("create webhook", errors.New("the answer holds no webhookId"))
+		e.Outcome = MayHaveTakenEffect
+		return Webhook{}, e
 	}
 	return w, err
 }
@@ -43,8 +44,7 @@ func (c *Client) UpdateWebhook(ctx context.Context, webhookID string, in Webhook
 	op := "update webhook " + webhookID
 	err := c.do(ctx, request{op: op, method: http.MethodPost, path: "update-webhook", body: body}, &w)
 	if err == nil && w.WebhookID != webhookID {
-		return Webhook{}, &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200,
-			Err: fmt.Errorf("the answer is about webhook %q, not the one updated", w.WebhookID)}
+		return Webhook{}, answerError(op, fmt.Errorf("the answer is about webhook %q, not the one updated", w.WebhookID))
 	}
 	return w, err
 }

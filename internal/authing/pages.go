@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sync"
 )
 
@@ -42,13 +41,13 @@ type window struct {
 func planWindow(op string, total *int, served, want int, fromEnd bool) (window, error) {
 	switch {
 	case total == nil:
-		return window{}, listError(op, errors.New("the answer has no totalCount (data is null or incomplete), so it does not say how many items there are"))
+		return window{}, answerError(op, errors.New("the answer has no totalCount (data is null or incomplete), so it does not say how many items there are"))
 	case *total < 0:
-		return window{}, listError(op, fmt.Errorf("the API reported a negative totalCount (%d)", *total))
+		return window{}, answerError(op, fmt.Errorf("the API reported a negative totalCount (%d)", *total))
 	case *total > maxListItems:
-		return window{}, listError(op, fmt.Errorf("the API reports %d items, more than the %d the provider lists", *total, maxListItems))
+		return window{}, answerError(op, fmt.Errorf("the API reports %d items, more than the %d the provider lists", *total, maxListItems))
 	case *total > served && served == 0:
-		return window{}, listError(op, fmt.Errorf("the API reported %d items (totalCount) but its first page held none", *total))
+		return window{}, answerError(op, fmt.Errorf("the API reported %d items (totalCount) but its first page held none", *total))
 	}
 	w := window{total: *total, served: max(served, 1), limit: min(max(served, 1), pageLimit)}
 	want = min(max(want, 0), w.total)
@@ -103,10 +102,6 @@ func pick[T any](w window, pages [][]T) []T {
 		}
 	}
 	return out
-}
-
-func listError(op string, err error) *Error {
-	return &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200, Err: err}
 }
 
 // fetchPages calls fetch for each page number, at most Config.ListConcurrency at a time,

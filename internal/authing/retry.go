@@ -35,12 +35,13 @@ func (p RetryPolicy) backoff(n int, retryAfter time.Duration) time.Duration {
 		return min(retryAfter, p.MaxDelay)
 	}
 	ceiling := p.BaseDelay << min(n-1, 20)
-	// (">=" would do the same: a ceiling equal to MaxDelay is MaxDelay.)
+	// A large BaseDelay can overflow the shift to zero or less; that ceiling, like any
+	// past MaxDelay, is MaxDelay.
 	if ceiling <= 0 || ceiling > p.MaxDelay {
 		ceiling = p.MaxDelay
 	}
-	// Half fixed, half random: never zero, and concurrent callers spread out. (The +1 only
-	// lets the wait reach the ceiling itself; "-1" would stop it two nanoseconds short.)
+	// Half fixed, half random: never zero, and concurrent callers spread out. rand.N's
+	// bound is exclusive, so the +1 lets the wait reach the ceiling.
 	return ceiling/2 + rand.N(ceiling/2+1)
 }
 
@@ -51,7 +52,7 @@ func parseRetryAfter(h http.Header, now time.Time) time.Duration {
 		return 0
 	}
 	if secs, err := strconv.Atoi(v); err == nil {
-		// Zero seconds is no wait either way ("<=" would be the same).
+		// A negative wait is no wait the server can mean.
 		if secs < 0 {
 			return 0
 		}
@@ -67,8 +68,7 @@ func parseRetryAfter(h http.Header, now time.Time) time.Duration {
 // context's deadline, so a caller fails at once with the last real error instead of
 // failing later with a bare "context deadline exceeded".
 func sleep(ctx context.Context, d time.Duration) bool {
-	// A wait that would end exactly at the deadline is as good as lost ("<=" would be the
-	// same but for a nanosecond no test can hit).
+	// After a wait longer than what is left, no request could be made.
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
 		return false
 	}
@@ -101,9 +101,9 @@ func classify(r request, a attempt) verdict {
 	acted, transient, wait := readAttempt(a)
 	v := verdict{retry: transient && (!r.nonIdempotent || !acted), wait: wait, outcome: NotApplicable}
 	if r.nonIdempotent {
-		v.outcome = NotFired
+		v.outcome = NotProcessed
 		if acted {
-			v.outcome = MayHaveFired
+			v.outcome = MayHaveTakenEffect
 		}
 	}
 	return v

@@ -28,7 +28,7 @@ func TestClassifyNeverRepeatsWhatMayHaveTakenEffect(t *testing.T) {
 					}
 					name := fmt.Sprintf("err=%v sent=%v HTTP %d body %d", err, sent, status, body)
 					once := classify(request{nonIdempotent: true}, a)
-					if once.retry && once.outcome != NotFired {
+					if once.retry && once.outcome != NotProcessed {
 						t.Errorf("%s: a non-idempotent call is repeated with outcome %v", name, once.outcome)
 					}
 					if once.outcome == NotApplicable {
@@ -58,22 +58,22 @@ func TestClassify(t *testing.T) {
 		outcome     Outcome
 		wait        time.Duration
 	}{
-		{"never left", attempt{err: cut}, true, true, NotFired, 0},
-		{"cut after sending", attempt{err: cut, sent: true}, true, false, MayHaveFired, 0},
-		{"cancelled before sending", attempt{err: context.Canceled}, false, false, NotFired, 0},
-		{"deadline after sending", attempt{err: context.DeadlineExceeded, sent: true}, false, false, MayHaveFired, 0},
-		{"answer too large", attempt{err: errTooLarge, sent: true, status: 200}, false, false, MayHaveFired, 0},
-		{"HTTP 429", attempt{status: 429, envErr: errNotEnvelope{}, retryAfter: 2 * time.Second}, true, true, NotFired, 2 * time.Second},
-		{"statusCode 429", attempt{status: 200, env: envelope{StatusCode: 429}}, true, true, NotFired, 0},
-		{"HTTP 502 page", attempt{status: 502, envErr: errNotEnvelope{}}, true, false, MayHaveFired, 0},
-		{"HTTP 503 with Retry-After", attempt{status: 503, env: envelope{StatusCode: 503}, retryAfter: time.Second}, true, false, MayHaveFired, time.Second},
-		{"statusCode 500", attempt{status: 200, env: envelope{StatusCode: 500}}, true, false, MayHaveFired, 0},
-		{"HTTP 200, not an API answer", attempt{status: 200, envErr: errNotEnvelope{}}, true, false, MayHaveFired, 0},
-		{"HTTP 403 page from a proxy", attempt{status: 403, envErr: errNotEnvelope{}}, false, false, NotFired, 0},
-		{"redirect", attempt{status: 302, envErr: errNotEnvelope{}}, false, false, NotFired, 0},
-		{"route miss", attempt{status: 404, env: envelope{StatusCode: 404}}, false, false, NotFired, 0},
-		{"statusCode 400", attempt{status: 200, env: envelope{StatusCode: 400}}, false, false, NotFired, 0},
-		{"statusCode 404", attempt{status: 200, env: envelope{StatusCode: 404}}, false, false, NotFired, 0},
+		{"never left", attempt{err: cut}, true, true, NotProcessed, 0},
+		{"cut after sending", attempt{err: cut, sent: true}, true, false, MayHaveTakenEffect, 0},
+		{"cancelled before sending", attempt{err: context.Canceled}, false, false, NotProcessed, 0},
+		{"deadline after sending", attempt{err: context.DeadlineExceeded, sent: true}, false, false, MayHaveTakenEffect, 0},
+		{"answer too large", attempt{err: errTooLarge, sent: true, status: 200}, false, false, MayHaveTakenEffect, 0},
+		{"HTTP 429", attempt{status: 429, envErr: errNotEnvelope{}, retryAfter: 2 * time.Second}, true, true, NotProcessed, 2 * time.Second},
+		{"statusCode 429", attempt{status: 200, env: envelope{StatusCode: 429}}, true, true, NotProcessed, 0},
+		{"HTTP 502 page", attempt{status: 502, envErr: errNotEnvelope{}}, true, false, MayHaveTakenEffect, 0},
+		{"HTTP 503 with Retry-After", attempt{status: 503, env: envelope{StatusCode: 503}, retryAfter: time.Second}, true, false, MayHaveTakenEffect, time.Second},
+		{"statusCode 500", attempt{status: 200, env: envelope{StatusCode: 500}}, true, false, MayHaveTakenEffect, 0},
+		{"HTTP 200, not an API answer", attempt{status: 200, envErr: errNotEnvelope{}}, true, false, MayHaveTakenEffect, 0},
+		{"HTTP 403 page from a proxy", attempt{status: 403, envErr: errNotEnvelope{}}, false, false, NotProcessed, 0},
+		{"redirect", attempt{status: 302, envErr: errNotEnvelope{}}, false, false, NotProcessed, 0},
+		{"route miss", attempt{status: 404, env: envelope{StatusCode: 404}}, false, false, NotProcessed, 0},
+		{"statusCode 400", attempt{status: 200, env: envelope{StatusCode: 400}}, false, false, NotProcessed, 0},
+		{"statusCode 404", attempt{status: 200, env: envelope{StatusCode: 404}}, false, false, NotProcessed, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package authing
 import (
 	"context"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
@@ -62,8 +64,8 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 	_, err = c.TriggerWebhook(t.Context(), TriggerInput{WebhookID: "x"})
-	if e := asError(t, err); e.Outcome != NotFired {
-		t.Fatalf("a redirected trigger is not processed, want NotFired: %v", err)
+	if e := asError(t, err); e.Outcome != NotProcessed {
+		t.Fatalf("a redirected trigger is not processed, want NotProcessed: %v", err)
 	}
 	if elsewhere.Load() != 0 {
 		t.Fatal("the client followed a redirect to another host")
@@ -81,7 +83,7 @@ func TestHugeAnswersAreRefusedWithinBoundedMemory(t *testing.T) {
 	_, err := c.TriggerWebhook(t.Context(), TriggerInput{WebhookID: id})
 	runtime.ReadMemStats(&after)
 	e := asError(t, err)
-	if !strings.Contains(err.Error(), "larger than") || e.Outcome != MayHaveFired || e.Attempts != 1 {
+	if !strings.Contains(err.Error(), "larger than") || e.Outcome != MayHaveTakenEffect || e.Attempts != 1 {
 		t.Fatalf("got %v (outcome %v)", err, e.Outcome)
 	}
 	// Reading the whole answer would allocate at least its 100 MiB (twice that as the
@@ -191,5 +193,56 @@ func TestSecretsStayOutOfLogsAndErrors(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "***") {
 		t.Fatalf("the echoed secret was not masked: %v", err)
+	}
+}
+
+// A server that accepts requests and never answers does not hold a call without a
+// deadline: each attempt ends after the response-header timeout, a read is retried, and
+// a trigger is not, and says it may have fired.
+func TestServerThatNeverAnswersIsBounded(t *testing.T) {
+	var mu sync.Mutex
+	hits := map[string]int{}
+	stop := make(chan struct{})
+	host := fakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.URL.Path]++
+		mu.Unlock()
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	})
+	t.Cleanup(func() { close(stop) })
+	c := newTestClient(t, host, func(c *Config) { c.ResponseHeaderTimeout = 50 * time.Millisecond })
+	calls := map[string]func(ctx context.Context) error{
+		"list-webhooks": func(ctx context.Context) error { _, err := c.ListWebhooks(ctx); return err },
+		"get-webhook":   func(ctx context.Context) error { _, err := c.GetWebhook(ctx, "w"); return err },
+		"trigger-webhook": func(ctx context.Context) error {
+			_, err := c.TriggerWebhook(ctx, TriggerInput{WebhookID: "w"})
+			return err
+		},
+	}
+	for route, call := range calls {
+		t.Run(route, func(t *testing.T) {
+			done := make(chan error, 1)
+			go func() { done <- call(context.Background()) }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(20 * time.Second):
+				t.Fatal("the call did not return")
+			}
+			e := asError(t, err)
+			mu.Lock()
+			n := hits["/api/v3/"+route]
+			mu.Unlock()
+			want, outcome := fastRetry.MaxAttempts, NotApplicable
+			if route == "trigger-webhook" {
+				want, outcome = 1, MayHaveTakenEffect
+			}
+			if !errors.Is(err, errNoAnswer) || errors.Is(err, context.DeadlineExceeded) || n != want || e.Attempts != want || e.Outcome != outcome {
+				t.Fatalf("%d requests, error %v (outcome %v); want %d and outcome %v", n, err, e.Outcome, want, outcome)
+			}
+		})
 	}
 }

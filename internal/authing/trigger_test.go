@@ -31,18 +31,18 @@ func TestTriggerFiresExactlyOnceOrSaysItMayHave(t *testing.T) {
 		{name: "429 is retried", fault: emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 429, Times: 2}, wantDeliveries: 1, wantRequests: 3, wantTokens: 1},
 		{name: "business 429 is retried", fault: emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 429, Times: 1}, wantDeliveries: 1, wantRequests: 2, wantTokens: 1},
 		{name: "expired token is renewed", fault: emulator.Fault{Kind: emulator.FaultExpireToken, Times: 1}, wantDeliveries: 1, wantRequests: 2, wantTokens: 2},
-		{name: "500", fault: emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 500}, wantOutcome: MayHaveFired, wantRequests: 1, wantTokens: 1},
-		{name: "502 html", fault: emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 502}, wantOutcome: MayHaveFired, wantRequests: 1, wantTokens: 1},
-		{name: "503", fault: emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 503}, wantOutcome: MayHaveFired, wantRequests: 1, wantTokens: 1},
-		{name: "504 empty", fault: emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 504}, wantOutcome: MayHaveFired, wantRequests: 1, wantTokens: 1},
-		{name: "cut connection", fault: emulator.Fault{Kind: emulator.FaultDisconnect}, wantOutcome: MayHaveFired, wantRequests: 1, wantTokens: 1},
-		{name: "malformed json", fault: emulator.Fault{Kind: emulator.FaultMalformedJSON}, wantOutcome: MayHaveFired, wantRequests: 1, wantTokens: 1},
-		{name: "slow beyond timeout", fault: emulator.Fault{Kind: emulator.FaultSlow, Delay: 5 * time.Second}, timeout: 300 * time.Millisecond, wantOutcome: MayHaveFired, wantRequests: 1, wantTokens: 1},
-		{name: "business 500", fault: emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 500, APICode: 5000}, wantOutcome: MayHaveFired, wantRequests: 1, wantTokens: 1},
-		{name: "business 403", fault: emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2030}, wantOutcome: NotFired, wantRequests: 1, wantTokens: 1},
-		{name: "business 404", fault: emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 404, APICode: 2004}, wantOutcome: NotFired, wantRequests: 1, wantTokens: 1},
-		{name: "502 after delivery", fault: emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 502, AfterProcessing: true}, wantOutcome: MayHaveFired, wantDeliveries: 1, wantRequests: 1, wantTokens: 1},
-		{name: "cut after delivery", fault: emulator.Fault{Kind: emulator.FaultDisconnect, AfterProcessing: true}, wantOutcome: MayHaveFired, wantDeliveries: 1, wantRequests: 1, wantTokens: 1},
+		{name: "500", fault: emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 500}, wantOutcome: MayHaveTakenEffect, wantRequests: 1, wantTokens: 1},
+		{name: "502 html", fault: emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 502}, wantOutcome: MayHaveTakenEffect, wantRequests: 1, wantTokens: 1},
+		{name: "503", fault: emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 503}, wantOutcome: MayHaveTakenEffect, wantRequests: 1, wantTokens: 1},
+		{name: "504 empty", fault: emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 504}, wantOutcome: MayHaveTakenEffect, wantRequests: 1, wantTokens: 1},
+		{name: "cut connection", fault: emulator.Fault{Kind: emulator.FaultDisconnect}, wantOutcome: MayHaveTakenEffect, wantRequests: 1, wantTokens: 1},
+		{name: "malformed json", fault: emulator.Fault{Kind: emulator.FaultMalformedJSON}, wantOutcome: MayHaveTakenEffect, wantRequests: 1, wantTokens: 1},
+		{name: "slow beyond timeout", fault: emulator.Fault{Kind: emulator.FaultSlow, Delay: 5 * time.Second}, timeout: 300 * time.Millisecond, wantOutcome: MayHaveTakenEffect, wantRequests: 1, wantTokens: 1},
+		{name: "business 500", fault: emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 500, APICode: 5000}, wantOutcome: MayHaveTakenEffect, wantRequests: 1, wantTokens: 1},
+		{name: "business 403", fault: emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2030}, wantOutcome: NotProcessed, wantRequests: 1, wantTokens: 1},
+		{name: "business 404", fault: emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 404, APICode: 2004}, wantOutcome: NotProcessed, wantRequests: 1, wantTokens: 1},
+		{name: "502 after delivery", fault: emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 502, AfterProcessing: true}, wantOutcome: MayHaveTakenEffect, wantDeliveries: 1, wantRequests: 1, wantTokens: 1},
+		{name: "cut after delivery", fault: emulator.Fault{Kind: emulator.FaultDisconnect, AfterProcessing: true}, wantOutcome: MayHaveTakenEffect, wantDeliveries: 1, wantRequests: 1, wantTokens: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,7 +135,7 @@ func TestTriggerCancelledStopsPromptlyAndFiresNothingNew(t *testing.T) {
 	select {
 	case err := <-done:
 		e := asError(t, err)
-		if e.Outcome != MayHaveFired || !errors.Is(err, context.Canceled) {
+		if e.Outcome != MayHaveTakenEffect || !errors.Is(err, context.Canceled) {
 			t.Fatalf("got %v (outcome %v)", err, e.Outcome)
 		}
 	case <-time.After(2 * time.Second):
@@ -184,7 +184,7 @@ func TestTriggerRejectsBadInputWithoutSending(t *testing.T) {
 		"bad json":    {WebhookID: "x", RequestBody: []byte(`{`)},
 	} {
 		_, err := c.TriggerWebhook(t.Context(), in)
-		if e := asError(t, err); e.Outcome != NotFired {
+		if e := asError(t, err); e.Outcome != NotProcessed {
 			t.Errorf("%s: outcome %v", name, e.Outcome)
 		}
 	}
@@ -235,7 +235,7 @@ func TestTriggerAnswerWithUnexpectedDataIsAFiring(t *testing.T) {
 	t.Cleanup(srv.Close)
 	_, err := newTestClient(t, srv.URL).TriggerWebhook(t.Context(), TriggerInput{WebhookID: "w"})
 	e := asError(t, err)
-	if e.Outcome != MayHaveFired || e.RequestID != "r9" || !strings.Contains(err.Error(), "unexpected shape") {
+	if e.Outcome != MayHaveTakenEffect || e.RequestID != "r9" || !strings.Contains(err.Error(), "unexpected shape") {
 		t.Fatalf("outcome %v: %v", e.Outcome, err)
 	}
 }

@@ -92,7 +92,7 @@ func (c *Client) ListWebhooks(ctx context.Context) ([]Webhook, error) {
 	for _, page := range pages {
 		for _, hook := range page {
 			if hook.WebhookID == "" {
-				return nil, listError(op, errors.New("the answer holds a webhook without a webhookId"))
+				return nil, answerError(op, errors.New("the answer holds a webhook without a webhookId"))
 			}
 			if !seen[hook.WebhookID] {
 				seen[hook.WebhookID] = true
@@ -101,7 +101,7 @@ func (c *Client) ListWebhooks(ctx context.Context) ([]Webhook, error) {
 		}
 	}
 	if len(all) != w.total {
-		return nil, listError(op, fmt.Errorf("the API reported %d webhooks (totalCount) but its %d pages of %d held %d distinct ones; "+
+		return nil, answerError(op, fmt.Errorf("the API reported %d webhooks (totalCount) but its %d pages of %d held %d distinct ones; "+
 			"the list may have changed while it was read, so try again", w.total, w.pages(), w.served, len(all)))
 	}
 	return all, nil
@@ -141,11 +141,11 @@ func (c *Client) GetWebhook(ctx context.Context, webhookID string) (Webhook, err
 	case err != nil:
 		return Webhook{}, err
 	case w == nil:
-		return Webhook{}, &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200, NotFound: true,
-			Err: errors.New("the answer has no data: the webhook does not exist")}
+		e := answerError(op, errors.New("the answer has no data: the webhook does not exist"))
+		e.NotFound = true
+		return Webhook{}, e
 	case w.WebhookID != webhookID:
-		return Webhook{}, &Error{Operation: op, HTTPStatus: http.StatusOK, StatusCode: 200,
-			Err: fmt.Errorf("the answer is about webhook %q, not the one asked for", w.WebhookID)}
+		return Webhook{}, answerError(op, fmt.Errorf("the answer is about webhook %q, not the one asked for", w.WebhookID))
 	}
 	return *w, nil
 }
@@ -171,7 +171,7 @@ type TriggerResult struct {
 func (c *Client) TriggerWebhook(ctx context.Context, in TriggerInput) (TriggerResult, error) {
 	op := "trigger webhook " + in.WebhookID
 	if strings.TrimSpace(in.WebhookID) == "" {
-		return TriggerResult{}, &Error{Operation: op, Outcome: NotFired, Err: errors.New("the webhook ID is empty")}
+		return TriggerResult{}, &Error{Operation: op, Outcome: NotProcessed, Err: errors.New("the webhook ID is empty")}
 	}
 	body := map[string]any{"webhookId": in.WebhookID}
 	if len(in.RequestHeaders) > 0 {
@@ -180,7 +180,7 @@ func (c *Client) TriggerWebhook(ctx context.Context, in TriggerInput) (TriggerRe
 	if len(in.RequestBody) > 0 {
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(in.RequestBody, &obj); err != nil || obj == nil {
-			return TriggerResult{}, &Error{Operation: op, Outcome: NotFired, Err: errors.New("the request body must be a JSON object")}
+			return TriggerResult{}, &Error{Operation: op, Outcome: NotProcessed, Err: errors.New("the request body must be a JSON object")}
 		}
 		body["requestBody"] = in.RequestBody
 	}
@@ -195,7 +195,9 @@ func (c *Client) TriggerWebhook(ctx context.Context, in TriggerInput) (TriggerRe
 	if len(data.Response) > 0 {
 		canon, cerr := CanonicalJSON(data.Response)
 		if cerr != nil {
-			return TriggerResult{}, &Error{Operation: op, HTTPStatus: 200, StatusCode: 200, Outcome: MayHaveFired, Err: cerr}
+			e := answerError(op, cerr)
+			e.Outcome = MayHaveTakenEffect
+			return TriggerResult{}, e
 		}
 		resp = canon
 	}

@@ -51,9 +51,9 @@ func errorDetail(err error, text outcomeText) string {
 	}
 	var b strings.Builder
 	switch e.Outcome {
-	case authing.NotFired:
+	case authing.NotProcessed:
 		b.WriteString(text.notDone + "\n\n")
-	case authing.MayHaveFired:
+	case authing.MayHaveTakenEffect:
 		b.WriteString(text.mayHaveDone + "\n\n")
 	}
 	line := func(name, value string) {

@@ -72,7 +72,7 @@ func fire(ctx context.Context, client *authing.Client, in authing.TriggerInput, 
 		return firing{response: result.Response, at: time.Now().UTC()}, diags
 	}
 	detail := errorDetail(err, outcome) + "\n" + fmt.Sprintf("%-12s %s", "Firing ID:", firingID)
-	if authing.OutcomeOf(err) == authing.MayHaveFired {
+	if authing.OutcomeOf(err) == authing.MayHaveTakenEffect {
 		settled, ok, looked := settleFiring(ctx, client, in.WebhookID, firingID, carried)
 		if ok {
 			diags.Append(firingSettledWarning(in.WebhookID, firingID))

@@ -143,11 +143,13 @@ func (p *protocolServer) validateDataSource(typ string, attrs map[string]tftypes
 	}
 }
 
-// plan calls PlanResourceChange for typ from prior (nil for a create) to config, with
+// planWebhook calls PlanResourceChange for authing_webhook from prior (nil for a create)
+// to config, with
 // the proposed state Terraform would send: the configuration, with the prior value of
 // each computed attribute the configuration leaves null, and no write-only value.
-func (p *protocolServer) plan(typ string, prior *tfprotov6.DynamicValue, priorPrivate []byte, config map[string]tftypes.Value) *tfprotov6.PlanResourceChangeResponse {
+func (p *protocolServer) planWebhook(prior *tfprotov6.DynamicValue, priorPrivate []byte, config map[string]tftypes.Value) *tfprotov6.PlanResourceChangeResponse {
 	p.t.Helper()
+	const typ = "authing_webhook"
 	s := p.schema.ResourceSchemas[typ]
 	var priorAttrs map[string]tftypes.Value
 	priorState := prior
@@ -183,12 +185,14 @@ func (p *protocolServer) plan(typ string, prior *tfprotov6.DynamicValue, priorPr
 	return resp
 }
 
-// apply plans typ from prior to config and applies the plan, as terraform apply does. It
-// returns the new state and private state, and every diagnostic of both calls.
-func (p *protocolServer) apply(typ string, prior *tfprotov6.DynamicValue, priorPrivate []byte, config map[string]tftypes.Value) (*tfprotov6.DynamicValue, []byte, []*tfprotov6.Diagnostic) {
+// applyWebhook plans authing_webhook from prior (nil for a create) to config and applies
+// the plan, as terraform apply does. It returns the new state and private state, and
+// every diagnostic of both calls.
+func (p *protocolServer) applyWebhook(prior *tfprotov6.DynamicValue, priorPrivate []byte, config map[string]tftypes.Value) (*tfprotov6.DynamicValue, []byte, []*tfprotov6.Diagnostic) {
 	p.t.Helper()
+	const typ = "authing_webhook"
 	s := p.schema.ResourceSchemas[typ]
-	planned := p.plan(typ, prior, priorPrivate, config)
+	planned := p.planWebhook(prior, priorPrivate, config)
 	if errorText(planned.Diagnostics) != "" {
 		return prior, priorPrivate, planned.Diagnostics
 	}
@@ -209,13 +213,16 @@ func (p *protocolServer) apply(typ string, prior *tfprotov6.DynamicValue, priorP
 	return resp.NewState, resp.Private, append(planned.Diagnostics, resp.Diagnostics...)
 }
 
-// block builds the value of a nested block (such as timeouts) of a schema from strings;
-// attributes left out are null.
-func block(t *testing.T, s *tfprotov6.Schema, name string, values map[string]string) tftypes.Value {
+// timeoutsBlock is the value of a schema's timeouts block; timeouts left out are null.
+func timeoutsBlock(t *testing.T, s *tfprotov6.Schema, values map[string]string) tftypes.Value {
 	t.Helper()
-	typ, ok := s.ValueType().(tftypes.Object).AttributeTypes[name].(tftypes.Object)
+	obj, ok := s.ValueType().(tftypes.Object)
 	if !ok {
-		t.Fatalf("%s is not a block of the schema", name)
+		t.Fatalf("schema type %T is not an object", s.ValueType())
+	}
+	typ, ok := obj.AttributeTypes["timeouts"].(tftypes.Object)
+	if !ok {
+		t.Fatal("the schema has no timeouts block")
 	}
 	vals := map[string]tftypes.Value{}
 	for attr := range typ.AttributeTypes {

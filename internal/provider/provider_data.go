@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -36,9 +37,9 @@ type providerData struct {
 	// claimed are the webhooks this process created or adopted (settleCreate).
 	claimed claims
 
-	eventsOnce sync.Once
-	events     []string
-	eventsFrom string
+	eventsMu   sync.Mutex
+	events     []string // the server's list, once read
+	eventsRead *eventsRead
 }
 
 // resolve fills the configuration from the provider block and the environment. The
@@ -125,31 +126,92 @@ func (d *providerData) Client() (*authing.Client, diag.Diagnostics) {
 
 // knownEvents returns the valid webhook event names and where they came from: the
 // server's list when the API can be reached with the configured credentials, else the
-// documented list. It is fetched once per provider process.
-func (d *providerData) knownEvents(ctx context.Context) ([]string, string) {
-	d.eventsOnce.Do(func() {
-		d.events, d.eventsFrom = documentedEvents, "the documented list of events"
-		if len(d.unknown) > 0 || d.invalid || len(d.missing) > 0 {
-			return
+// documented list. The server's list is kept once read; a failure is not, so that the
+// next plan asks again, and it comes with a warning that says the documented list was
+// used and why. Callers that ask while a read is under way share it; the read stops
+// after timeout.
+func (d *providerData) knownEvents(ctx context.Context, timeout time.Duration) ([]string, string, diag.Diagnostics) {
+	if len(d.unknown) > 0 || d.invalid || len(d.missing) > 0 {
+		return documentedEvents, documentedEventsSource, nil
+	}
+	d.eventsMu.Lock()
+	if d.events != nil {
+		d.eventsMu.Unlock()
+		return d.events, serverEventsSource, nil
+	}
+	read := d.eventsRead
+	leader := read == nil
+	if leader {
+		read = &eventsRead{done: make(chan struct{})}
+		d.eventsRead = read
+	}
+	d.eventsMu.Unlock()
+
+	if leader {
+		read.names, read.err = d.readEvents(ctx, timeout)
+		d.eventsMu.Lock()
+		if read.err == nil {
+			d.events = read.names
 		}
-		client, diags := d.Client()
-		if diags.HasError() {
-			return
-		}
-		list, err := client.ListWebhookEvents(ctx)
-		if err != nil {
-			tflog.Warn(ctx, "Could not read the server's list of webhook events; validating against the documented list", map[string]any{"error": err.Error()})
-			return
-		}
-		names := make([]string, 0, len(list.Events))
-		for _, e := range list.Events {
-			names = append(names, e.Value)
-		}
-		if len(names) > 0 {
-			d.events, d.eventsFrom = names, "the server's list of events"
-		}
-	})
-	return d.events, d.eventsFrom
+		d.eventsRead = nil
+		d.eventsMu.Unlock()
+		close(read.done)
+	}
+	select {
+	case <-read.done:
+	case <-ctx.Done():
+		return documentedEvents, documentedEventsSource, eventsWarning(ctx.Err())
+	}
+	if read.err != nil {
+		return documentedEvents, documentedEventsSource, eventsWarning(read.err)
+	}
+	return read.names, serverEventsSource, nil
+}
+
+// Where knownEvents' names came from, as the event name errors say.
+const (
+	serverEventsSource     = "the server's list of events"
+	documentedEventsSource = "the documented list of events"
+)
+
+// eventsRead is one read of the server's list of events, shared by the callers that
+// wait for it.
+type eventsRead struct {
+	done  chan struct{}
+	names []string
+	err   error
+}
+
+// readEvents reads the server's event names within timeout.
+func (d *providerData) readEvents(ctx context.Context, timeout time.Duration) ([]string, error) {
+	client, diags := d.Client()
+	if diags.HasError() {
+		return nil, errors.New(diags.Errors()[0].Detail())
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	list, err := client.ListWebhookEvents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(list.Events))
+	for _, e := range list.Events {
+		names = append(names, e.Value)
+	}
+	if len(names) == 0 {
+		return nil, errors.New("the server's list of events is empty")
+	}
+	return names, nil
+}
+
+// eventsWarning says that event names were checked against the documented list because
+// the server's could not be read.
+func eventsWarning(err error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.AddWarning("Event names checked against the documented list",
+		"The server's list of webhook events could not be read, so the event names were checked against the documented list, "+
+			"which may lack events the server knows or have ones it does not. The next plan reads the server's list again.\n\n"+errorDetail(err, noOutcome))
+	return diags
 }
 
 // tflogLogger routes the client's request logs into Terraform's log.

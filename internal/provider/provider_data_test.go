@@ -3,12 +3,15 @@ package provider
 import (
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/authing/terraform-provider-authing/internal/authing"
+	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
 
 // nullProviderModel is a provider block that sets nothing.
@@ -34,7 +37,7 @@ func TestResolve(t *testing.T) {
 		}
 		want := authing.Config{Host: authing.DefaultHost, AccessKeyID: "pool-1", AccessKeySecret: "secret", Version: "1.2.3", Platform: "terraform 1.11.4"}
 		got := d.cfg
-		got.Logger, got.ListConcurrency, got.MaxResponseBytes, got.Retry = nil, 0, 0, authing.RetryPolicy{}
+		got.Logger, got.ListConcurrency, got.MaxResponseBytes, got.ResponseHeaderTimeout, got.Retry = nil, 0, 0, 0, authing.RetryPolicy{}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("resolved %+v, want %+v", got, want)
 		}
@@ -76,4 +79,48 @@ func TestResolve(t *testing.T) {
 			t.Fatalf("diagnostics %q, invalid %v", got, d.invalid)
 		}
 	})
+}
+
+// Plans that ask for the event list while a read is under way wait for that read instead
+// of each making their own.
+func TestConcurrentPlansShareOneReadOfTheEventList(t *testing.T) {
+	env := newTestEnv(t)
+	env.emu.InjectFault("get-webhook-event-list", emulator.Fault{Kind: emulator.FaultSlow, Delay: time.Hour})
+	m := nullProviderModel()
+	m.Host, m.AccessKeyID, m.AccessKeySecret = types.StringValue(env.emu.URL()), types.StringValue(testKeyID), types.StringValue(testSecret)
+	d := &providerData{}
+	var diags diag.Diagnostics
+	d.resolve(m, &diags)
+	requireNoDiagErrors(t, diags)
+	reads := func() int { return env.emu.Stats().Requests["get-webhook-event-list"] }
+
+	results := make(chan diag.Diagnostics, 5)
+	ask := func() {
+		_, _, diags := d.knownEvents(t.Context(), 2*time.Second)
+		results <- diags
+	}
+	go ask()
+	for deadline := time.Now().Add(10 * time.Second); reads() == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first read never reached the server")
+		}
+	}
+	for range 4 {
+		go ask()
+	}
+	for range 5 {
+		if got := diagText(<-results); !strings.Contains(got, "Event names checked against the documented list") {
+			t.Fatalf("diagnostics %q", got)
+		}
+	}
+	if n := reads(); n != 1 {
+		t.Fatalf("%d reads of the event list, want 1", n)
+	}
+}
+
+func requireNoDiagErrors(t *testing.T, diags diag.Diagnostics) {
+	t.Helper()
+	if diags.HasError() {
+		t.Fatal(diagText(diags))
+	}
 }

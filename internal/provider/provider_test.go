@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -23,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/authing/terraform-provider-authing/internal/authing"
 	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
 
@@ -367,6 +369,17 @@ func TestConfigureReportsAnUnexpectedType(t *testing.T) {
 		}
 		if got := diagText(configure("not provider data")); !strings.Contains(got, "Unexpected Configure Type: Expected *provider.providerData, got: string.") {
 			t.Errorf("%s: a string as provider data gave %q", name, got)
+		}
+	}
+}
+
+// A build without a version reports itself as the client's development version.
+func TestProviderVersion(t *testing.T) {
+	for version, want := range map[string]string{"": authing.DevVersion, "1.2.3": "1.2.3"} {
+		var resp provider.MetadataResponse
+		New(version)().Metadata(t.Context(), provider.MetadataRequest{}, &resp)
+		if resp.Version != want {
+			t.Errorf("New(%q): version %q, want %q", version, resp.Version, want)
 		}
 	}
 }

@@ -157,10 +157,6 @@ func TestAccBadInputIsRefusedEarly(t *testing.T) {
 func TestValidateCallsRefuseBadInput(t *testing.T) {
 	p := newProtocolServer(t)
 	trigger := p.schema.ResourceSchemas["authing_webhook_trigger"]
-	timeouts := func(create string) tftypes.Value {
-		typ := trigger.ValueType().(tftypes.Object).AttributeTypes["timeouts"].(tftypes.Object)
-		return tftypes.NewValue(typ, map[string]tftypes.Value{"create": str(create), "delete": tftypes.NewValue(tftypes.String, nil)})
-	}
 	tests := []struct {
 		name string
 		call func() []*tfprotov6.Diagnostic
@@ -172,7 +168,7 @@ func TestValidateCallsRefuseBadInput(t *testing.T) {
 		{"blank webhook_id", p.validateResource("authing_webhook_trigger", map[string]tftypes.Value{"webhook_id": str("  ")}), `Empty value`},
 		{"array body", p.validateResource("authing_webhook_trigger", map[string]tftypes.Value{"webhook_id": str("w"), "request_body": str("[1]")}), `is a JSON array`},
 		{"forbidden header", p.validateResource("authing_webhook_trigger", map[string]tftypes.Value{"webhook_id": str("w"), "request_headers": strMap(map[string]string{"Host": "h"})}), `describes the connection`},
-		{"bad timeout", p.validateResource("authing_webhook_trigger", map[string]tftypes.Value{"webhook_id": str("w"), "timeouts": timeouts("soon")}), `Time Duration`},
+		{"bad timeout", p.validateResource("authing_webhook_trigger", map[string]tftypes.Value{"webhook_id": str("w"), "timeouts": timeoutsBlock(t, trigger, map[string]string{"create": "soon"})}), `Time Duration`},
 		{"event with a dot", p.validateResource("authing_webhook", map[string]tftypes.Value{
 			"name": str("n"), "url": str("https://hooks.example.com"), "events": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("user.created")}),
 		}), `did you mean "user:created"`},
@@ -198,7 +194,9 @@ func TestHeadersValidatorReportsInNameOrder(t *testing.T) {
 	headersValidator{}.ValidateMap(t.Context(), validator.MapRequest{Path: path.Root("h"), ConfigValue: types.MapValueMust(types.StringType, elems)}, &resp)
 	var got []string
 	for _, d := range resp.Diagnostics {
-		got = append(got, d.(diag.DiagnosticWithPath).Path().String())
+		if d, ok := d.(diag.DiagnosticWithPath); ok {
+			got = append(got, d.Path().String())
+		}
 	}
 	if want := []string{`h["A a"]`, `h["B b"]`, `h["C c"]`, `h["D d"]`, `h["E e"]`}; !slices.Equal(got, want) {
 		t.Fatalf("paths %v, want %v", got, want)

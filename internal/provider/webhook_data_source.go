@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -23,14 +24,15 @@ type webhookDataSource struct {
 
 type webhookDataModel struct {
 	webhookElement
-	ID types.String `tfsdk:"id"`
+	ID       types.String   `tfsdk:"id"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (d *webhookDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_webhook"
 }
 
-func (d *webhookDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *webhookDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	computed := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, Description: desc}
 	}
@@ -50,6 +52,9 @@ func (d *webhookDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"created_at":   computed("When the webhook was created."),
 			"updated_at":   computed("When the webhook was last changed."),
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{ReadDescription: "How long the read may take, retries included (default `2m`)."}),
+		},
 	}
 }
 
@@ -60,11 +65,15 @@ func (d *webhookDataSource) Configure(_ context.Context, req datasource.Configur
 func (d *webhookDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m webhookDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	timeout, diags := m.Timeouts.Read(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
 	client, diags := d.data.Client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	w, err := client.GetWebhook(ctx, m.WebhookID.ValueString())
 	if authing.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("webhook_id"), "Could not read webhook",

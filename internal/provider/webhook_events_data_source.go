@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -19,10 +20,11 @@ type webhookEventsDataSource struct {
 }
 
 type webhookEventsModel struct {
-	ID         types.String `tfsdk:"id"`
-	Names      types.List   `tfsdk:"names"`
-	Events     types.List   `tfsdk:"events"`
-	Categories types.List   `tfsdk:"categories"`
+	ID         types.String   `tfsdk:"id"`
+	Names      types.List     `tfsdk:"names"`
+	Events     types.List     `tfsdk:"events"`
+	Categories types.List     `tfsdk:"categories"`
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
 
 var (
@@ -38,7 +40,7 @@ func (d *webhookEventsDataSource) Metadata(_ context.Context, req datasource.Met
 	resp.TypeName = req.ProviderTypeName + "_webhook_events"
 }
 
-func (d *webhookEventsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *webhookEventsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "The webhook events the server knows (get-webhook-event-list), for `for_each` and for checking event names.",
 		Attributes: map[string]schema.Attribute{
@@ -47,6 +49,9 @@ func (d *webhookEventsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"events":     schema.ListAttribute{Computed: true, ElementType: eventObjectType, Description: "Every event: `name`, `name_en`, `value` (the name to use in `events`) and `category`."},
 			"categories": schema.ListAttribute{Computed: true, ElementType: categoryObjectType, Description: "The event categories: `name`, `name_en` and `value`."},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{ReadDescription: "How long the read may take, retries included (default `2m`)."}),
+		},
 	}
 }
 
@@ -54,12 +59,21 @@ func (d *webhookEventsDataSource) Configure(_ context.Context, req datasource.Co
 	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-func (d *webhookEventsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+func (d *webhookEventsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m webhookEventsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := m.Timeouts.Read(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
 	client, diags := d.data.Client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	list, err := client.ListWebhookEvents(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not list webhook events", errorDetail(err, noOutcome))
@@ -79,11 +93,9 @@ func (d *webhookEventsDataSource) Read(ctx context.Context, _ datasource.ReadReq
 			"name": types.StringValue(c.Name), "name_en": types.StringValue(c.NameEn), "value": types.StringValue(c.Value),
 		}))
 	}
-	m := webhookEventsModel{
-		ID:         types.StringValue("webhook-events"),
-		Names:      types.ListValueMust(types.StringType, names),
-		Events:     types.ListValueMust(eventObjectType, events),
-		Categories: types.ListValueMust(categoryObjectType, categories),
-	}
+	m.ID = types.StringValue("webhook-events")
+	m.Names = types.ListValueMust(types.StringType, names)
+	m.Events = types.ListValueMust(eventObjectType, events)
+	m.Categories = types.ListValueMust(categoryObjectType, categories)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 
+	listtimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/list/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -24,17 +26,18 @@ type webhookListResource struct {
 }
 
 type webhookListModel struct {
-	Name      types.String `tfsdk:"name"`
-	NameRegex types.String `tfsdk:"name_regex"`
-	Enabled   types.Bool   `tfsdk:"enabled"`
-	Event     types.String `tfsdk:"event"`
+	Name      types.String       `tfsdk:"name"`
+	NameRegex types.String       `tfsdk:"name_regex"`
+	Enabled   types.Bool         `tfsdk:"enabled"`
+	Event     types.String       `tfsdk:"event"`
+	Timeouts  listtimeouts.Value `tfsdk:"timeouts"`
 }
 
 func (l *webhookListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_webhook"
 }
 
-func (l *webhookListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+func (l *webhookListResource) ListResourceConfigSchema(ctx context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Finds the webhooks of the user pool for `terraform query`, with the filters of the `authing_webhooks` data source. " +
 			"Each result has the webhook's identity and, with `include_resource = true`, the webhook itself (never its secret).",
@@ -43,6 +46,9 @@ func (l *webhookListResource) ListResourceConfigSchema(_ context.Context, _ list
 			"name_regex": schema.StringAttribute{Optional: true, Validators: []validator.String{regexValidator}, Description: "Keep only webhooks whose name matches this regular expression (RE2, unanchored)."},
 			"enabled":    schema.BoolAttribute{Optional: true, Description: "Keep only enabled (`true`) or disabled (`false`) webhooks."},
 			"event":      schema.StringAttribute{Optional: true, Description: "Keep only webhooks subscribed to this event name, such as `user:created`."},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": listtimeouts.BlockWithOpts(ctx, listtimeouts.Opts{ListDescription: "How long listing may take, retries included (default `2m`)."}),
 		},
 	}
 }
@@ -60,13 +66,17 @@ func (l *webhookListResource) List(ctx context.Context, req list.ListRequest, st
 	if err != nil {
 		diags.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
 	}
+	timeout, timeoutDiags := m.Timeouts.List(ctx, defaultTimeout)
+	diags.Append(timeoutDiags...)
 	client, clientDiags := l.data.Client()
 	diags.Append(clientDiags...)
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	all, err := client.ListWebhooks(ctx)
+	listCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	all, err := client.ListWebhooks(listCtx)
 	if err != nil {
 		diags.AddError("Could not list webhooks", errorDetail(err, noOutcome))
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
@@ -99,6 +109,7 @@ func (l *webhookListResource) result(ctx context.Context, req list.ListRequest, 
 		m := webhookModel{
 			Secret: types.StringNull(), SecretWOVersion: types.Int64Null(),
 			RetryConfig: types.ObjectNull(retryConfigAttrTypes),
+			Timeouts:    timeouts.Value{Object: types.ObjectNull(webhookTimeoutsAttrTypes)},
 		}
 		m.fill(w)
 		r.Diagnostics.Append(r.Resource.Set(ctx, &m)...)

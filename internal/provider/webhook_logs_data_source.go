@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -28,10 +29,11 @@ type webhookLogsDataSource struct {
 }
 
 type webhookLogsModel struct {
-	ID        types.String `tfsdk:"id"`
-	WebhookID types.String `tfsdk:"webhook_id"`
-	Limit     types.Int64  `tfsdk:"limit"`
-	Logs      types.List   `tfsdk:"logs"`
+	ID        types.String   `tfsdk:"id"`
+	WebhookID types.String   `tfsdk:"webhook_id"`
+	Limit     types.Int64    `tfsdk:"limit"`
+	Logs      types.List     `tfsdk:"logs"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
 }
 
 var webhookLogObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
@@ -50,7 +52,7 @@ func (d *webhookLogsDataSource) Metadata(_ context.Context, req datasource.Metad
 	resp.TypeName = req.ProviderTypeName + "_webhook_logs"
 }
 
-func (d *webhookLogsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *webhookLogsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "The latest deliveries of a webhook (get-webhook-logs), newest first, so that a smoke test can check that real deliveries succeeded. " +
 			"The webhook's secret, which Authing sends in the `x-authing-token` and `x-authing-webhook-secret` headers and records in the logs, is never exposed.",
@@ -71,6 +73,9 @@ func (d *webhookLogsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 					"and `request_body` and `response_body` as JSON strings (null when absent), for `jsondecode()`.",
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{ReadDescription: "How long the read may take, retries included (default `2m`)."}),
+		},
 	}
 }
 
@@ -81,11 +86,15 @@ func (d *webhookLogsDataSource) Configure(_ context.Context, req datasource.Conf
 func (d *webhookLogsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m webhookLogsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	timeout, diags := m.Timeouts.Read(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
 	client, diags := d.data.Client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	limit := int64(defaultLogLimit)
 	if !m.Limit.IsNull() {
 		limit = m.Limit.ValueInt64()

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -37,6 +38,10 @@ var (
 // delayUnits are the units of retry_config.delay.
 var delayUnits = []string{"Second", "Minute", "Hour", "Day"}
 
+// defaultTimeout bounds each call of authing_webhook, of the data sources and of the list
+// resource, retries included, unless a timeouts block sets another.
+const defaultTimeout = 2 * time.Minute
+
 const (
 	contentTypeJSON = "application/json"
 	contentTypeForm = "application/x-www-form-urlencoded"
@@ -51,12 +56,13 @@ type webhookResource struct {
 
 type webhookModel struct {
 	webhookFields
-	ID              types.String `tfsdk:"id"`
-	Events          types.Set    `tfsdk:"events"`
-	Secret          types.String `tfsdk:"secret"`
-	SecretWO        types.String `tfsdk:"secret_wo"`
-	SecretWOVersion types.Int64  `tfsdk:"secret_wo_version"`
-	RetryConfig     types.Object `tfsdk:"retry_config"`
+	ID              types.String   `tfsdk:"id"`
+	Events          types.Set      `tfsdk:"events"`
+	Secret          types.String   `tfsdk:"secret"`
+	SecretWO        types.String   `tfsdk:"secret_wo"`
+	SecretWOVersion types.Int64    `tfsdk:"secret_wo_version"`
+	RetryConfig     types.Object   `tfsdk:"retry_config"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
 // retryConfigModel is retry_config, the API's retryConfig.
@@ -67,6 +73,11 @@ type retryConfigModel struct {
 	DelayUnit types.String `tfsdk:"delay_unit"`
 }
 
+// webhookTimeoutsAttrTypes are the attributes of authing_webhook's timeouts block.
+var webhookTimeoutsAttrTypes = map[string]attr.Type{
+	"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
+}
+
 var retryConfigAttrTypes = map[string]attr.Type{
 	"enabled": types.BoolType, "count": types.Int64Type, "delay": types.Int64Type, "delay_unit": types.StringType,
 }
@@ -75,7 +86,7 @@ func (r *webhookResource) Metadata(_ context.Context, req resource.MetadataReque
 	resp.TypeName = req.ProviderTypeName + "_webhook"
 }
 
-func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		Description: "A webhook of the user pool: Authing calls its URL when one of its events happens. Changes are made in place; import it by its webhook ID.",
@@ -142,6 +153,14 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"created_at": schema.StringAttribute{Computed: true, PlanModifiers: keep, Description: "When the webhook was created."},
 			"updated_at": schema.StringAttribute{Computed: true, Description: "When the webhook was last changed; unknown in a plan that changes it, so a `triggers` keyed on it re-fires a smoke test after every change."},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+				Create: true, CreateDescription: "How long creating the webhook may take (default `2m`). A create that times out may have happened and is not retried.",
+				Read: true, ReadDescription: "How long reading the webhook may take, retries included (default `2m`); it also bounds the plan-time read of the server's list of events, after which the documented list is used.",
+				Update: true, UpdateDescription: "How long updating the webhook may take, retries included (default `2m`).",
+				Delete: true, DeleteDescription: "How long deleting the webhook may take, retries included (default `2m`).",
+			}),
+		},
 	}
 }
 
@@ -197,7 +216,15 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		}
 		names = append(names, s.ValueString())
 	}
-	known, from := r.data.knownEvents(ctx)
+	var bounds timeouts.Value
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &bounds)...)
+	timeout, diags := bounds.Read(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	known, from, diags := r.data.knownEvents(ctx, timeout)
+	resp.Diagnostics.Append(diags...)
 	if problems := unknownEvents(names, known); len(problems) > 0 {
 		resp.Diagnostics.AddAttributeError(path.Root("events"), "Unknown webhook event",
 			strings.Join(problems, "\n")+"\n\nChecked against "+from+"; the authing_webhook_events data source lists them.")
@@ -339,14 +366,18 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	in, diags := plan.input(ctx, secret)
 	resp.Diagnostics.Append(diags...)
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
 	client, diags := r.data.Client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	since := time.Now()
 	w, err := client.CreateWebhook(ctx, in)
-	if authing.OutcomeOf(err) == authing.MayHaveFired {
+	if authing.OutcomeOf(err) == authing.MayHaveTakenEffect {
 		adopted, ok, looked := settleCreate(ctx, client, in, since, &r.data.claimed)
 		if !ok {
 			resp.Diagnostics.AddError("Could not create webhook", errorDetail(err, createOutcome)+"\n\n"+looked)
@@ -376,11 +407,15 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
 	client, diags := r.data.Client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	w, err := client.GetWebhook(ctx, state.ID.ValueString())
 	if authing.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Webhook deleted outside Terraform",
@@ -413,11 +448,15 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	resp.Diagnostics.Append(diags...)
 	in, diags := plan.input(ctx, secretToSend(plan, state, config, sent))
 	resp.Diagnostics.Append(diags...)
+	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
 	client, diags := r.data.Client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	w, err := client.UpdateWebhook(ctx, state.ID.ValueString(), in)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not update webhook", errorDetail(err, noOutcome))
@@ -432,11 +471,15 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state webhookModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
 	client, diags := r.data.Client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	if err := client.DeleteWebhook(ctx, state.ID.ValueString()); err != nil {
 		resp.Diagnostics.AddError("Could not delete webhook", errorDetail(err, noOutcome))
 	}

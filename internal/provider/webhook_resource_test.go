@@ -5,6 +5,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -454,24 +455,24 @@ func TestWriteOnlySecretIsSentByTheApplyThatBringsItIn(t *testing.T) {
 	const typ = "authing_webhook"
 	t.Run("secret replaced by secret_wo", func(t *testing.T) {
 		w := newWebhookEnv(t)
-		state, private, diags := w.apply(typ, nil, nil, w.config(map[string]tftypes.Value{"secret": str("whsec-one")}))
+		state, private, diags := w.applyWebhook(nil, nil, w.config(map[string]tftypes.Value{"secret": str("whsec-one")}))
 		requireNoErrors(t, diags)
 		if got := w.secretAt(state); got != "whsec-one" {
 			t.Fatalf("after create: secret %q", got)
 		}
 		wo := w.config(map[string]tftypes.Value{"secret_wo": str("wo-one")})
-		state, private, diags = w.apply(typ, state, private, wo)
+		state, private, diags = w.applyWebhook(state, private, wo)
 		requireNoErrors(t, diags)
 		if got := w.secretAt(state); got != "wo-one" {
 			t.Fatalf("after the switch to secret_wo: secret %q, want wo-one", got)
 		}
 		// Once sent, a new write-only value needs a new version.
-		state, private, diags = w.apply(typ, state, private, w.config(map[string]tftypes.Value{"secret_wo": str("wo-two")}))
+		state, private, diags = w.applyWebhook(state, private, w.config(map[string]tftypes.Value{"secret_wo": str("wo-two")}))
 		requireNoErrors(t, diags)
 		if got := w.secretAt(state); got != "wo-one" {
 			t.Fatalf("a new secret_wo without a new version was sent: %q", got)
 		}
-		state, _, diags = w.apply(typ, state, private, w.config(map[string]tftypes.Value{"secret_wo": str("wo-two"), "secret_wo_version": tftypes.NewValue(tftypes.Number, 2)}))
+		state, _, diags = w.applyWebhook(state, private, w.config(map[string]tftypes.Value{"secret_wo": str("wo-two"), "secret_wo_version": tftypes.NewValue(tftypes.Number, 2)}))
 		requireNoErrors(t, diags)
 		if got := w.secretAt(state); got != "wo-two" {
 			t.Fatalf("after a new version: secret %q, want wo-two", got)
@@ -479,14 +480,14 @@ func TestWriteOnlySecretIsSentByTheApplyThatBringsItIn(t *testing.T) {
 	})
 	t.Run("secret_wo added to a webhook without a secret", func(t *testing.T) {
 		w := newWebhookEnv(t)
-		state, private, diags := w.apply(typ, nil, nil, w.config(nil))
+		state, private, diags := w.applyWebhook(nil, nil, w.config(nil))
 		requireNoErrors(t, diags)
-		state, private, diags = w.apply(typ, state, private, w.config(map[string]tftypes.Value{"secret_wo": str("wo-one")}))
+		state, private, diags = w.applyWebhook(state, private, w.config(map[string]tftypes.Value{"secret_wo": str("wo-one")}))
 		requireNoErrors(t, diags)
 		if got := w.secretAt(state); got != "wo-one" {
 			t.Fatalf("secret %q, want wo-one", got)
 		}
-		planned := w.plan(typ, state, private, w.config(map[string]tftypes.Value{"secret_wo": str("wo-one")}))
+		planned := w.planWebhook(state, private, w.config(map[string]tftypes.Value{"secret_wo": str("wo-one")}))
 		requireNoErrors(t, planned.Diagnostics)
 		if before, after := w.object(state, w.schema.ResourceSchemas[typ], false), w.object(planned.PlannedState, w.schema.ResourceSchemas[typ], false); !maps.EqualFunc(before, after, tftypes.Value.Equal) {
 			t.Fatalf("an unchanged configuration plans a change:\n%v\n%v", before, after)
@@ -494,9 +495,9 @@ func TestWriteOnlySecretIsSentByTheApplyThatBringsItIn(t *testing.T) {
 	})
 	t.Run("secret removed", func(t *testing.T) {
 		w := newWebhookEnv(t)
-		state, private, diags := w.apply(typ, nil, nil, w.config(map[string]tftypes.Value{"secret": str("whsec-one")}))
+		state, private, diags := w.applyWebhook(nil, nil, w.config(map[string]tftypes.Value{"secret": str("whsec-one")}))
 		requireNoErrors(t, diags)
-		state, _, diags = w.apply(typ, state, private, w.config(nil))
+		state, _, diags = w.applyWebhook(state, private, w.config(nil))
 		requireNoErrors(t, diags)
 		if got := w.secretAt(state); got != "" {
 			t.Fatalf("removing secret left %q", got)
@@ -544,4 +545,40 @@ func TestAccWebhook_switchToWriteOnlySecret(t *testing.T) {
 			},
 		},
 	})
+}
+
+// warnings joins the warning diagnostics.
+func warnings(diags []*tfprotov6.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
+			b.WriteString(d.Summary + ": " + d.Detail + "\n")
+		}
+	}
+	return b.String()
+}
+
+// When the server's list of events cannot be read, the names are checked against the
+// documented list and the plan says so; the failure is not kept, so the next plan asks
+// the server again, and only the server's list, once read, is kept.
+func TestEventListFailureIsWarnedAndNotKept(t *testing.T) {
+	w := newWebhookEnv(t)
+	w.emu.InjectFault("get-webhook-event-list", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2030, Message: "no permission", Times: 1})
+	calls := func() int { return w.emu.Stats().Requests["get-webhook-event-list"] }
+
+	first := w.planWebhook(nil, nil, w.config(nil))
+	requireNoErrors(t, first.Diagnostics)
+	if got := warnings(first.Diagnostics); !regexp.MustCompile(`(?s)^Event names checked against the documented list: .*could not be read.*statusCode:\s+403.*apiCode:\s+2030`).MatchString(got) {
+		t.Fatalf("warnings after a failed read: %q", got)
+	}
+	for i, want := range []int{2, 2} {
+		next := w.planWebhook(nil, nil, w.config(nil))
+		requireNoErrors(t, next.Diagnostics)
+		if got := warnings(next.Diagnostics); got != "" {
+			t.Fatalf("plan %d: warnings %q", i+2, got)
+		}
+		if calls() != want {
+			t.Fatalf("plan %d: %d reads of the event list, want %d", i+2, calls(), want)
+		}
+	}
 }

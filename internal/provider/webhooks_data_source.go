@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -28,13 +29,14 @@ type webhooksDataSource struct {
 }
 
 type webhooksModel struct {
-	ID        types.String `tfsdk:"id"`
-	Name      types.String `tfsdk:"name"`
-	NameRegex types.String `tfsdk:"name_regex"`
-	Enabled   types.Bool   `tfsdk:"enabled"`
-	Event     types.String `tfsdk:"event"`
-	IDs       types.List   `tfsdk:"ids"`
-	Webhooks  types.List   `tfsdk:"webhooks"`
+	ID        types.String   `tfsdk:"id"`
+	Name      types.String   `tfsdk:"name"`
+	NameRegex types.String   `tfsdk:"name_regex"`
+	Enabled   types.Bool     `tfsdk:"enabled"`
+	Event     types.String   `tfsdk:"event"`
+	IDs       types.List     `tfsdk:"ids"`
+	Webhooks  types.List     `tfsdk:"webhooks"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
 }
 
 var webhookObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
@@ -52,7 +54,7 @@ func (d *webhooksDataSource) Metadata(_ context.Context, req datasource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_webhooks"
 }
 
-func (d *webhooksDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *webhooksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Lists the webhooks of the user pool, in the API's order, optionally filtered. All pages are read (up to 50 webhooks a request, as many as the server serves); the filters apply after listing. The signing secret is never exposed.",
 		Attributes: map[string]schema.Attribute{
@@ -88,6 +90,9 @@ func (d *webhooksDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Description: "The webhooks that passed the filters, in the API's order: `webhook_id`, `name`, `url`, `content_type`, `enabled`, `events`, `created_at`, `updated_at`. Empty, not null, when none did.",
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{ReadDescription: "How long the read may take, retries included (default `2m`)."}),
+		},
 	}
 }
 
@@ -106,11 +111,15 @@ func (d *webhooksDataSource) Read(ctx context.Context, req datasource.ReadReques
 		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
 		return
 	}
+	timeout, diags := m.Timeouts.Read(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
 	client, diags := d.data.Client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	all, err := client.ListWebhooks(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not list webhooks", errorDetail(err, noOutcome))
