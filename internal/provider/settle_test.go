@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authing/terraform-provider-authing/internal/authing"
 	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
 
@@ -209,4 +210,41 @@ func stateResourcesIfAny(t *testing.T, w *workspace, typ string) int {
 		return 0
 	}
 	return stateResources(t, string(raw), typ)
+}
+
+// fire settles only an outcome that may have taken effect: a lost answer is found in the
+// logs and recorded with a warning, while a refused request is an error at once, with no
+// read of the logs. A header the user set under the firing ID's name is kept.
+func TestFireSettlesOnlyWhatMayHaveTakenEffect(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	client, err := authing.New(authing.Config{Host: env.emu.URL(), AccessKeyID: testKeyID, AccessKeySecret: testSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := authing.TriggerInput{WebhookID: id}
+
+	env.emu.InjectFault("trigger-webhook", lostAnswer)
+	got, diags := fire(t.Context(), client, in, "firing-lost", triggerOutcome)
+	if diags.HasError() || diags.WarningsCount() != 1 || !strings.Contains(got.response, `"received":true`) || got.at.IsZero() {
+		t.Fatalf("a lost answer the logs show: %+v, %v", got, diags)
+	}
+
+	env.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 400, Message: "bad request", Times: 1})
+	before := env.emu.Stats().Requests["get-webhook-logs"]
+	_, diags = fire(t.Context(), client, in, "firing-refused", triggerOutcome)
+	if !diags.HasError() || strings.Contains(diagText(diags), "delivery logs") || !strings.Contains(diagText(diags), "firing-refused") {
+		t.Fatalf("a refused request: %s", diagText(diags))
+	}
+	if n := env.emu.Stats().Requests["get-webhook-logs"] - before; n != 0 {
+		t.Fatalf("a refused request read the logs %d times", n)
+	}
+
+	if _, diags = fire(t.Context(), client, authing.TriggerInput{WebhookID: id, RequestHeaders: map[string]string{"idempotency-key": "mine"}}, "firing-own", triggerOutcome); diags.HasError() {
+		t.Fatal(diagText(diags))
+	}
+	received := receivedFiringIDs(env.emu)
+	if last := received[len(received)-1]; last != "mine" {
+		t.Fatalf("the endpoint got Idempotency-Key %q, want the user's own", last)
+	}
 }
