@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -246,5 +248,35 @@ func TestFireSettlesOnlyWhatMayHaveTakenEffect(t *testing.T) {
 	received := receivedFiringIDs(env.emu)
 	if last := received[len(received)-1]; last != "mine" {
 		t.Fatalf("the endpoint got Idempotency-Key %q, want the user's own", last)
+	}
+}
+
+// A firing the logs do not show is reported by what was looked at: logs that could not be
+// read, or read a number of times over a rounded time, never as "did not fire".
+func TestSettleFiringSaysWhatItLookedAt(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	client, err := authing.New(authing.Config{Host: env.emu.URL(), AccessKeyID: testKeyID, AccessKeySecret: testSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	search := func() string {
+		ctx, cancel := context.WithTimeout(t.Context(), 700*time.Millisecond)
+		defer cancel()
+		_, found, looked := settleFiring(ctx, client, id, "never-sent", true)
+		if found {
+			t.Fatal("found a firing that was never sent")
+		}
+		return looked
+	}
+	if got := search(); !regexp.MustCompile(`read the webhook's latest delivery logs [2-9] times over \d+(\.\d)?m?s and found no delivery.*does not mean that the webhook did not fire`).MatchString(got) {
+		t.Fatalf("readable logs without the firing: %q", got)
+	}
+	env.emu.InjectFault("get-webhook-logs", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, Message: "forbidden"})
+	if got := search(); !regexp.MustCompile(`could not read the webhook's delivery logs to settle it \(for \d+(\.\d)?m?s\): .*forbidden`).MatchString(got) {
+		t.Fatalf("unreadable logs: %q", got)
+	}
+	if _, found, looked := settleFiring(t.Context(), client, id, "x", false); found || !strings.Contains(looked, "your own Idempotency-Key") {
+		t.Fatalf("a firing that carried the user's own header: %v %q", found, looked)
 	}
 }
