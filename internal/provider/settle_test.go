@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
 	"github.com/authing/terraform-provider-authing/internal/authing"
 	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
@@ -278,5 +280,27 @@ func TestSettleFiringSaysWhatItLookedAt(t *testing.T) {
 	}
 	if _, found, looked := settleFiring(t.Context(), client, id, "x", false); found || !strings.Contains(looked, "your own Idempotency-Key") {
 		t.Fatalf("a firing that carried the user's own header: %v %q", found, looked)
+	}
+}
+
+// A create settles only an outcome that may have taken effect: a lost answer adopts the
+// webhook it made, with a warning; a refused create fails without listing.
+func TestCreateSettlesOnlyWhatMayHaveTakenEffect(t *testing.T) {
+	w := newWebhookEnv(t)
+	w.emu.InjectFault("create-webhook", lostAnswer)
+	state, _, diags := w.applyWebhook(nil, nil, w.config(nil))
+	requireNoErrors(t, diags)
+	id := asString(t, w.object(state, w.schema.ResourceSchemas["authing_webhook"], false)["id"])
+	if held := w.emu.Webhooks(); len(held) != 1 || held[0] != id || len(diags) != 1 || !strings.Contains(diags[0].Summary, "confirmed from Authing's listing") {
+		t.Fatalf("state %s, Authing holds %v, diagnostics %v", id, held, diags)
+	}
+
+	w.emu.InjectFault("create-webhook", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 400, Message: "bad request", Times: 1})
+	before := w.emu.Stats().Requests["list-webhooks"]
+	if _, _, diags = w.applyWebhook(nil, nil, w.config(map[string]tftypes.Value{"name": str("second")})); len(diags) == 0 || strings.Contains(diags[0].Detail, "listing") {
+		t.Fatalf("a refused create: %v", diags)
+	}
+	if n := w.emu.Stats().Requests["list-webhooks"] - before; n != 0 {
+		t.Fatalf("a refused create listed the webhooks %d times", n)
 	}
 }
