@@ -59,11 +59,9 @@ func (c *Client) FindDelivery(ctx context.Context, webhookID, firingID string) D
 			for _, l := range logs {
 				if l.RequestHeaders[strings.ToLower(FiringIDHeader)] == firingID {
 					s.Found, s.Delivery, s.Err = true, Delivery{Response: "null", At: l.Time}, nil
-					if len(l.ResponseBody) > 0 {
-						canon, err := CanonicalJSON(l.ResponseBody)
-						if err != nil {
-							canon = []byte("null")
-						}
+					// An absent or unreadable body is recorded as null, like an answer without
+					// data.response.
+					if canon, err := CanonicalJSON(l.ResponseBody); err == nil {
 						s.Delivery.Response = string(canon)
 					}
 					return s

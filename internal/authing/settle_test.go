@@ -114,7 +114,7 @@ func TestFindCreatedMatchesEveryConfiguredFieldSinceTheAttempt(t *testing.T) {
 	three := int64(3)
 	events := []string{"user:created", "login"}
 	in := WebhookInput{Name: str("n"), URL: str("https://h/x"), Events: &events, ContentType: str("application/json"), Enabled: &yes, Secret: str("s"),
-		RetryConfig: &RetryConfig{Enabled: true, Count: &three}}
+		RetryConfig: &RetryConfig{Enabled: true, Count: &three, DelayUnit: "Second"}}
 	good := Webhook{WebhookID: "good", Name: "n", URL: "https://h/x", Events: []string{"login", "user:created"}, ContentType: "application/json",
 		Enabled: true, Secret: "s", RetryConfig: &RetryConfig{Enabled: true, Count: &three, DelayUnit: "Second"}, CreatedAt: at(time.Second)}
 	variant := func(id string, edit func(*Webhook)) Webhook {
@@ -139,8 +139,9 @@ func TestFindCreatedMatchesEveryConfiguredFieldSinceTheAttempt(t *testing.T) {
 		variant("enabled", func(w *Webhook) { w.Enabled = no }),
 		variant("secret", func(w *Webhook) { w.Secret = "t" }),
 		variant("no-secret-shown", func(w *Webhook) { w.Secret = "" }),
-		variant("retry-count", func(w *Webhook) { w.RetryConfig = &RetryConfig{Enabled: true, Count: &four} }),
-		variant("retry-enabled", func(w *Webhook) { w.RetryConfig = &RetryConfig{Enabled: false, Count: &three} }),
+		variant("retry-count", func(w *Webhook) { w.RetryConfig = &RetryConfig{Enabled: true, Count: &four, DelayUnit: "Second"} }),
+		variant("retry-enabled", func(w *Webhook) { w.RetryConfig = &RetryConfig{Enabled: false, Count: &three, DelayUnit: "Second"} }),
+		variant("retry-unit", func(w *Webhook) { w.RetryConfig = &RetryConfig{Enabled: true, Count: &three, DelayUnit: "Minute"} }),
 		variant("claimed", func(*Webhook) {}),
 	}
 	c := listServer(t, webhooks)
