@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
 
 // What Authing's own documents show (the OpenAPI document's examples, the SDKs' types),
@@ -328,8 +330,48 @@ func TestLogOrderIsNeverGuessed(t *testing.T) {
 		entries := oldestFirst(func(i int) any { return fmt.Sprintf("2022-09-20T08:%02d:00.188+0800", 10+i) })
 		entries[9]["timestamp"] = "2022-09-20T09:30:00.000+0800"
 		host, _ := logServer(t, -1, entries)
-		if _, err := newTestClient(t, host).GetWebhookLogs(t.Context(), "w", 5); err == nil || !strings.Contains(err.Error(), "not in time order") {
+		_, err := newTestClient(t, host).GetWebhookLogs(t.Context(), "w", 5)
+		if err == nil || !strings.Contains(err.Error(), "not in time order (2022-09-20T09:30:00.000+08:00 comes after 2022-09-20T08:20:00.188+08:00)") {
 			t.Fatalf("got %v", err)
 		}
 	})
+}
+
+// A header whose value is the webhook's own secret is dropped under any name, as are the
+// secret headers; other values that are not strings keep their JSON text.
+func TestLogsDropTheWebhooksSecretUnderAnyName(t *testing.T) {
+	emu := startEmulator(t, emulator.Options{RateLimit: -1})
+	id := emu.AddWebhook(emulator.Webhook{Name: "s", URL: emu.ReceiverURL("s"), Enabled: true, Events: []string{"test"}, Secret: "whsec-copied"})
+	c := newTestClient(t, emu.URL())
+	if _, err := c.TriggerWebhook(t.Context(), TriggerInput{WebhookID: id, RequestHeaders: map[string]string{"x-copy": "whsec-copied", "x-kept": "k"}}); err != nil {
+		t.Fatal(err)
+	}
+	logs, err := c.GetWebhookLogs(t.Context(), id, 1)
+	if err != nil || len(logs) != 1 {
+		t.Fatalf("%d logs, %v", len(logs), err)
+	}
+	if _, ok := logs[0].RequestHeaders["x-copy"]; ok || logs[0].RequestHeaders["x-kept"] != "k" {
+		t.Fatalf("request headers %v: want x-copy dropped and x-kept kept", logs[0].RequestHeaders)
+	}
+
+	entry := documentedLog(1, "2022-09-20T08:55:00.188+0800")
+	entry["requestHeaders"] = map[string]any{"x-num": 42, "x-list": []string{"a", "b"}}
+	host, _ := logServer(t, -1, []map[string]any{entry})
+	logs, err = newTestClient(t, host).GetWebhookLogs(t.Context(), "w", 1)
+	if err != nil || logs[0].RequestHeaders["x-num"] != "42" || logs[0].RequestHeaders["x-list"] != `["a","b"]` {
+		t.Fatalf("headers %v, %v", logs[0].RequestHeaders, err)
+	}
+}
+
+// Two entries are enough to tell the order: an oldest-first server's two logs come back
+// newest first.
+func TestTwoLogsOldestFirstComeBackNewestFirst(t *testing.T) {
+	host, _ := logServer(t, -1, []map[string]any{documentedLog(0, "2022-09-20T08:55:00.188+0800"), documentedLog(1, "2022-09-20T08:56:00.188+0800")})
+	logs, err := newTestClient(t, host).GetWebhookLogs(t.Context(), "w", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(deliveryNumbers(t, logs)); got != "[1 0]" {
+		t.Fatalf("deliveries %s, want [1 0]", got)
+	}
 }
