@@ -65,11 +65,16 @@ type wireLog struct {
 // be the oldest ones. The pages holding the latest entries are then fetched
 // concurrently, like a listing.
 func (c *Client) GetWebhookLogs(ctx context.Context, webhookID string, limit int) ([]WebhookLog, error) {
-	op := "get webhook logs " + webhookID
 	if webhookID == "" || limit < 1 || limit > MaxWebhookLogs {
-		return nil, &Error{Operation: op, Err: fmt.Errorf("need a webhook ID and a limit between 1 and %d", MaxWebhookLogs)}
+		return nil, &Error{Operation: "get webhook logs " + webhookID, Err: fmt.Errorf("need a webhook ID and a limit between 1 and %d", MaxWebhookLogs)}
 	}
-	secrets := c.knownSecrets(ctx, webhookID)
+	return c.webhookLogs(ctx, webhookID, limit, c.knownSecrets(ctx, webhookID))
+}
+
+// webhookLogs is GetWebhookLogs with the secrets to drop already known, so that a caller
+// reading the logs again and again asks for them once.
+func (c *Client) webhookLogs(ctx context.Context, webhookID string, limit int, secrets []string) ([]WebhookLog, error) {
+	op := "get webhook logs " + webhookID
 	first, err := c.logPage(ctx, webhookID, 1, min(limit, pageLimit))
 	if err != nil {
 		return nil, err

@@ -28,8 +28,13 @@ type Delivery struct {
 	// Response is what the endpoint answered (responseBody) in canonical JSON, "null"
 	// when the log has none.
 	Response string
-	// At is the delivery's time; zero when the log's timestamp could not be read.
+	// At is the delivery's time.
 	At time.Time
+	// Success is the log's success: the endpoint was reached and answered 2xx. When it is
+	// false, StatusCode (0 when no answer came) and ErrorMessage say what happened.
+	Success      bool
+	StatusCode   int
+	ErrorMessage string
 }
 
 // DeliverySearch is the result of FindDelivery.
@@ -50,15 +55,17 @@ type DeliverySearch struct {
 func (c *Client) FindDelivery(ctx context.Context, webhookID, firingID string) DeliverySearch {
 	var s DeliverySearch
 	wait := settlePoll.first
+	secrets := c.knownSecrets(ctx, webhookID)
 	for {
-		logs, err := c.GetWebhookLogs(ctx, webhookID, settleLogs)
+		logs, err := c.webhookLogs(ctx, webhookID, settleLogs, secrets)
 		if err != nil {
 			s.Err = err
 		} else {
 			s.Reads++
 			for _, l := range logs {
 				if l.RequestHeaders[strings.ToLower(FiringIDHeader)] == firingID {
-					s.Found, s.Delivery, s.Err = true, Delivery{Response: "null", At: l.Time}, nil
+					s.Found, s.Err = true, nil
+					s.Delivery = Delivery{Response: "null", At: l.Time, Success: l.Success, StatusCode: l.ResponseStatusCode, ErrorMessage: l.ErrorMessage}
 					// An absent or unreadable body is recorded as null, like an answer without
 					// data.response.
 					if canon, err := CanonicalJSON(l.ResponseBody); err == nil {
@@ -77,17 +84,14 @@ func (c *Client) FindDelivery(ctx context.Context, webhookID, firingID string) D
 
 // FindCreated returns the webhooks that a create of in, begun at since, may have made:
 // those whose every field matches in and whose createdAt is no earlier than since less
-// CreateClockSkew. IDs in exclude (webhooks already known to be someone's) are left out.
-func (c *Client) FindCreated(ctx context.Context, in WebhookInput, since time.Time, exclude func(string) bool) ([]Webhook, error) {
+// CreateClockSkew. Which of them someone already holds is the caller's to know.
+func (c *Client) FindCreated(ctx context.Context, in WebhookInput, since time.Time) ([]Webhook, error) {
 	all, err := c.ListWebhooks(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var found []Webhook
 	for _, w := range all {
-		if exclude != nil && exclude(w.WebhookID) {
-			continue
-		}
 		// The client gives createdAt as RFC 3339 when it could read it, as sent otherwise.
 		created, err := time.Parse(time.RFC3339Nano, w.CreatedAt)
 		if err != nil || created.Before(since.Add(-CreateClockSkew)) {

@@ -67,7 +67,9 @@ func fire(ctx context.Context, client *authing.Client, in authing.TriggerInput, 
 	var carried bool
 	in.RequestHeaders, carried = withFiringID(in.RequestHeaders, firingID)
 	tflog.Debug(ctx, "Triggering Authing webhook", map[string]any{"webhook_id": in.WebhookID, "firing_id": firingID})
-	result, err := client.TriggerWebhook(ctx, in)
+	callCtx, cancel := withSettleReserve(ctx)
+	result, err := client.TriggerWebhook(callCtx, in)
+	cancel()
 	if err == nil {
 		return firing{response: result.Response, at: time.Now().UTC()}, diags
 	}

@@ -34,7 +34,8 @@ type providerData struct {
 	client *authing.Client
 	err    error
 
-	// claimed are the webhooks this process created or adopted (settleCreate).
+	// claimed are the webhooks this process created, adopted or read, and its creates in
+	// flight (settleCreate).
 	claimed claims
 
 	eventsMu   sync.Mutex

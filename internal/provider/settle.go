@@ -17,6 +17,17 @@ import (
 // webhook's delivery logs; what is left of the operation's timeout bounds it too.
 const defaultSettleWindow = 20 * time.Second
 
+// withSettleReserve is ctx with a deadline that leaves a quarter of what remains of the
+// operation's timeout (at most defaultSettleWindow) for settling, so that a call that
+// waits until its timeout for an answer still leaves time to read the logs.
+func withSettleReserve(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithDeadline(ctx, deadline.Add(-min(defaultSettleWindow, time.Until(deadline)/4)))
+}
+
 // withFiringID returns the request headers with the firing's ID under
 // authing.FiringIDHeader, unless the user set that header in any letter case: a header the
 // user configured is never overridden. carried says whether the ID went out.
@@ -36,11 +47,7 @@ func withFiringID(headers map[string]string, firingID string) (out map[string]st
 
 // settledFiring is a firing whose answer was lost and whose delivery the logs showed.
 func settledFiring(d authing.Delivery) firing {
-	f := firing{response: d.Response, at: d.At.UTC()}
-	if d.At.IsZero() {
-		f.at = time.Now().UTC()
-	}
-	return f
+	return firing{response: d.Response, at: d.At.UTC()}
 }
 
 // settleFiring looks for a firing whose answer was lost in the webhook's delivery logs.
@@ -54,6 +61,11 @@ func settleFiring(ctx context.Context, client *authing.Client, webhookID, firing
 	defer cancel()
 	start := time.Now()
 	s := client.FindDelivery(ctx, webhookID, firingID)
+	if s.Found && !s.Delivery.Success {
+		return firing{}, false, fmt.Sprintf("Authing's delivery logs show this firing's delivery at %s, and it failed (responseStatusCode %d, errorMessage %q): "+
+			"the webhook fired once, and its endpoint did not take it. Nothing was recorded in state, so the next apply fires again.",
+			s.Delivery.At.UTC().Format(time.RFC3339), s.Delivery.StatusCode, s.Delivery.ErrorMessage)
+	}
 	if s.Found {
 		return settledFiring(s.Delivery), true, ""
 	}
@@ -72,13 +84,73 @@ func firingSettledWarning(webhookID, firingID string) diag.Diagnostic {
 			"so it happened exactly once and was not repeated. The response recorded is the one the logs show.")
 }
 
-// claims are the webhooks this provider process created or adopted, so that a lost
-// create is never settled with a webhook another resource already holds.
+// claims are the webhooks this provider process created, adopted or read, and the creates
+// it has in flight, so that a lost create is never settled with a webhook another resource
+// holds, nor with one that a create still running in this process is about to receive.
 type claims struct {
-	mu  sync.Mutex
-	ids map[string]bool
+	mu       sync.Mutex
+	ids      map[string]bool
+	inFlight int
+	idle     chan struct{} // closed when inFlight drops to zero; nil while none run
 }
 
+// begin records a create about to be sent; end, its return.
+func (c *claims) begin() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.inFlight == 0 {
+		c.idle = make(chan struct{})
+	}
+	c.inFlight++
+}
+
+func (c *claims) end() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.inFlight--
+	if c.inFlight == 0 {
+		close(c.idle)
+	}
+}
+
+// waitIdle waits until no create of this process is in flight, or ctx ends.
+func (c *claims) waitIdle(ctx context.Context) error {
+	c.mu.Lock()
+	idle := c.idle
+	busy := c.inFlight > 0
+	c.mu.Unlock()
+	if !busy {
+		return nil
+	}
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// adoptSole leaves out of found the webhooks already held, and claims the one left when
+// exactly one is, in one step, so that two lost creates never adopt the same webhook.
+func (c *claims) adoptSole(found []authing.Webhook) []authing.Webhook {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var free []authing.Webhook
+	for _, w := range found {
+		if !c.ids[w.WebhookID] {
+			free = append(free, w)
+		}
+	}
+	if len(free) == 1 {
+		if c.ids == nil {
+			c.ids = map[string]bool{}
+		}
+		c.ids[free[0].WebhookID] = true
+	}
+	return free
+}
+
+// add records that a resource holds id: one it created, or read from state.
 func (c *claims) add(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -88,19 +160,22 @@ func (c *claims) add(id string) {
 	c.ids[id] = true
 }
 
-func (c *claims) has(id string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ids[id]
-}
-
 // settleCreate looks, after a create whose answer was lost, for the webhook it may have
 // made. It adopts only exactly one match; otherwise it says what the listing showed.
+//
+// It first waits for the other creates of this process to return, so that a webhook one of
+// them made is theirs, not this one's, and it never adopts a webhook a resource of this
+// process holds.
 func settleCreate(ctx context.Context, client *authing.Client, in authing.WebhookInput, since time.Time, claimed *claims) (authing.Webhook, bool, string) {
-	found, err := client.FindCreated(ctx, in, since, claimed.has)
-	switch {
-	case err != nil:
+	if err := claimed.waitIdle(ctx); err != nil {
+		return authing.Webhook{}, false, "The provider could not settle it: other creates of this apply were still running when the timeout ran out."
+	}
+	listed, err := client.FindCreated(ctx, in, since)
+	if err != nil {
 		return authing.Webhook{}, false, "The provider could not list the webhooks to settle it: " + err.Error()
+	}
+	found := claimed.adoptSole(listed)
+	switch {
 	case len(found) == 1:
 		return found[0], true, ""
 	case len(found) == 0:

@@ -304,3 +304,80 @@ func TestCreateSettlesOnlyWhatMayHaveTakenEffect(t *testing.T) {
 		t.Fatalf("a refused create listed the webhooks %d times", n)
 	}
 }
+
+// A lost answer whose logged delivery failed is not a recorded firing: the error says the
+// webhook fired and its endpoint did not take it, and nothing is returned to store.
+func TestFireDoesNotRecordAFailedDelivery(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.AddWebhook(emulator.Webhook{Name: "down", URL: "http://127.0.0.1:1/down", Enabled: true, Events: []string{"test"}})
+	client, err := authing.New(authing.Config{Host: env.emu.URL(), AccessKeyID: testKeyID, AccessKeySecret: testSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, diags := fire(t.Context(), client, authing.TriggerInput{WebhookID: id}, "firing-down", triggerOutcome)
+	if !diags.HasError() || got.response != "" || !strings.Contains(diagText(diags), "delivery logs show this firing's delivery") ||
+		!strings.Contains(diagText(diags), "its endpoint did not take it") {
+		t.Fatalf("a failed delivery: %+v\n%s", got, diagText(diags))
+	}
+}
+
+// Two lost creates never adopt the same webhook, nor one a resource holds, and a lost
+// create waits for the other creates of the process before it lists.
+func TestClaimsKeepOneWebhookToOneResource(t *testing.T) {
+	var c claims
+	c.add("held")
+	hooks := func(ids ...string) []authing.Webhook {
+		var out []authing.Webhook
+		for _, id := range ids {
+			out = append(out, authing.Webhook{WebhookID: id})
+		}
+		return out
+	}
+	if got := c.adoptSole(hooks("held", "new")); len(got) != 1 || got[0].WebhookID != "new" {
+		t.Fatalf("adopted %v, want the one not held", got)
+	}
+	if got := c.adoptSole(hooks("held", "new")); len(got) != 0 {
+		t.Fatalf("a second lost create adopted %v, which the first holds", got)
+	}
+	if got := c.adoptSole(hooks("a", "b")); len(got) != 2 {
+		t.Fatalf("two candidates gave %v", got)
+	}
+	if got := c.adoptSole(hooks("a")); len(got) != 1 {
+		t.Fatalf("a candidate of an ambiguous settle was claimed: %v", got)
+	}
+	if err := c.waitIdle(t.Context()); err != nil {
+		t.Fatalf("no create in flight, yet: %v", err)
+	}
+	c.begin()
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if err := c.waitIdle(ctx); err == nil {
+		t.Fatal("waitIdle returned while a create was in flight")
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.waitIdle(t.Context()) }()
+	c.end()
+	if err := <-done; err != nil {
+		t.Fatalf("waitIdle after the create returned: %v", err)
+	}
+}
+
+// A firing leaves a quarter of what remains of its timeout, at most the settle window, to
+// read the logs when its answer is lost.
+func TestSettleReserve(t *testing.T) {
+	for timeout, want := range map[time.Duration]time.Duration{8 * time.Second: 6 * time.Second, 200 * time.Second: 180 * time.Second} {
+		ctx, cancel := context.WithTimeout(t.Context(), timeout)
+		call, callCancel := withSettleReserve(ctx)
+		deadline, ok := call.Deadline()
+		if left := time.Until(deadline); !ok || left > want || left < want-time.Second {
+			t.Errorf("timeout %s: the call has %s, want about %s", timeout, left, want)
+		}
+		callCancel()
+		cancel()
+	}
+	call, cancel := withSettleReserve(t.Context())
+	defer cancel()
+	if _, ok := call.Deadline(); ok {
+		t.Error("a context without a deadline got one")
+	}
+}

@@ -376,7 +376,9 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	since := time.Now()
+	r.data.claimed.begin()
 	w, err := client.CreateWebhook(ctx, in)
+	r.data.claimed.end()
 	if authing.OutcomeOf(err) == authing.MayHaveTakenEffect {
 		adopted, ok, looked := settleCreate(ctx, client, in, since, &r.data.claimed)
 		if !ok {
@@ -392,7 +394,7 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		resp.Diagnostics.AddError("Could not create webhook", errorDetail(err, createOutcome))
 		return
 	}
-	r.data.claimed.add(w.WebhookID)
+	r.data.claimed.add(w.WebhookID) // adopted webhooks are claimed already
 	plan.fill(w)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, w.WebhookID)...)
