@@ -100,6 +100,9 @@ func TestSummarizeBoundaries(t *testing.T) {
 	if got := summarize(`{"echo":"abc"}`, []string{"abc"}); !strings.Contains(got, "abc") {
 		t.Fatalf("a three-character value is too short to hide safely, but was: %q", got)
 	}
+	if got := summarize(`{"echo":"Bearer tok-1234"}`, []string{"tok-1234", "Bearer tok-1234"}); got != `{"echo":"***"}` {
+		t.Fatalf("a value holding another was not hidden whole: %q", got)
+	}
 	exact := strings.Repeat("é", progressLimit)
 	if got := summarize(exact, nil); got != exact {
 		t.Fatalf("an answer of exactly %d characters was cut", progressLimit)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -118,8 +119,11 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 }
 
 // summarize shortens an answer for a progress line, and hides the given values in case
-// the endpoint echoed them.
+// the endpoint echoed them; the longest first, so that a value holding another is hidden
+// whole.
 func summarize(response string, hidden []string) string {
+	hidden = slices.Clone(hidden)
+	slices.SortFunc(hidden, func(a, b string) int { return len(b) - len(a) })
 	for _, v := range hidden {
 		if len(v) >= 4 {
 			response = strings.ReplaceAll(response, v, "***")
