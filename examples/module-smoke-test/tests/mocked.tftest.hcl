@@ -1,4 +1,5 @@
 # Plan-only, with a mocked provider: no API and no credentials, so it runs anywhere.
+# override_during = plan needs Terraform 1.11 or later.
 
 mock_provider "authing" {
   mock_data "authing_webhooks" {
