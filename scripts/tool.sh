@@ -4,7 +4,7 @@
 # every CI run on the machine shares one build:
 #   ${AUTHING_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-authing/tools}
 #
-# Usage: scripts/tool.sh golangci-lint|goreleaser|gremlins|tofu|terraform|terraform-1.16
+# Usage: scripts/tool.sh actionlint|golangci-lint|goreleaser|gremlins|tofu|terraform|terraform-1.16
 # `terraform` prints the terraform on PATH, or else OpenTofu (and says so on stderr).
 # `terraform-1.16` is Terraform 1.16.4 built without its remote-state backends (see
 # tools/terraform), for the tests; it is not a Terraform release.
@@ -12,7 +12,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${AUTHING_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-authing/tools}
-name=${1:?usage: scripts/tool.sh golangci-lint|goreleaser|gremlins|tofu|terraform|terraform-1.16}
+name=${1:?usage: scripts/tool.sh actionlint|golangci-lint|goreleaser|gremlins|tofu|terraform|terraform-1.16}
 
 if [ "$name" = terraform ]; then
 	if command -v terraform; then
@@ -23,6 +23,7 @@ if [ "$name" = terraform ]; then
 fi
 
 case "$name" in
+actionlint) version=v1.7.12 pkg=github.com/rhysd/actionlint/cmd/actionlint ;;
 golangci-lint) version=v2.15.0 pkg=github.com/golangci/golangci-lint/v2/cmd/golangci-lint ;;
 goreleaser) version=v2.16.0 pkg=github.com/goreleaser/goreleaser/v2 ;;
 gremlins) version=v0.6.0 pkg=github.com/go-gremlins/gremlins/cmd/gremlins ;;
