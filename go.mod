@@ -1,6 +1,6 @@
 module github.com/authing/terraform-provider-authing
 
-go 1.26
+go 1.26.8
 
 require (
 	github.com/getkin/kin-openapi v0.153.0

@@ -1,6 +1,6 @@
 module github.com/authing/terraform-provider-authing/tools/docs
 
-go 1.26
+go 1.26.8
 
 require github.com/hashicorp/terraform-plugin-docs v0.25.0
 
