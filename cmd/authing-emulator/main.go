@@ -35,7 +35,10 @@ func main() {
 	refuseDeletes := flag.Bool("refuse-deletes", false, "answer delete-webhook with data.success false and delete nothing, as a server that refuses would")
 	var missing routeList
 	flag.Var(&missing, "missing-route", "answer this route (such as get-webhook) with HTTP 404 \"Cannot GET\", as a server without it would; repeatable")
+	endpointFailure := flag.String("endpoint-failure", string(emulator.EndpointFailureCodes), "how trigger-webhook answers when the webhook's endpoint fails: codes (statusCode 601 when it gave no answer, 602 when it answered non-2xx) or relay (statusCode 200, data.response holding what came back, null when nothing did)")
+	deliveryTimeout := flag.Duration("delivery-timeout", emulator.DefaultDeliveryTimeout, "how long a delivery waits for the endpoint's answer before it counts as no answer (ERRTIMEOUT)")
 	receiverOnly := flag.Bool("receiver-only", false, "serve only the receiver, at every path, with no API and no credentials; -listen may then be a public address")
+	flag.Usage = usage
 	flag.Parse()
 
 	if *receiverOnly {
@@ -58,6 +61,8 @@ func main() {
 		LogsOldestFirst: *oldestFirst,
 		RefuseDeletes:   *refuseDeletes,
 		LogDelay:        *logDelay,
+		EndpointFailure: emulator.EndpointFailureStyle(*endpointFailure),
+		DeliveryTimeout: *deliveryTimeout,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -99,6 +104,36 @@ func serveReceiver(listen, urlFile string) {
 	defer stop()
 	<-ctx.Done()
 	_ = srv.Close()
+}
+
+// usage is -help: the flags, then the emulator's own routes, which no flag shows.
+func usage() {
+	out := flag.CommandLine.Output()
+	fmt.Fprintf(out, "Usage: %s [flags]\n\nServes a local Authing management API (/api/v3/...) on a loopback port. The access key\nsecret is read from AUTHING_ACCESS_KEY_SECRET.\n\nFlags:\n", os.Args[0])
+	flag.PrintDefaults()
+	fmt.Fprint(out, `
+Built-in receiver: point a webhook at {base}/_emulator/receiver/<name>. It answers with an
+echo of the delivery, or as told, to play a service that is not ready yet:
+  in the URL's query (counted per path and query):
+    ?status=N        answer status N (default 200)
+    ?fail_first=N    fail the first N deliveries (HTTP 503 with a proxy's page), then answer
+    ?fail_for=30s    fail every delivery for 30s from the first one, then answer
+    ?fail_status=N   a failing delivery's status (default 503; -1 cuts the connection)
+    ?down=1          cut every connection without an answer (Authing: no answer)
+    ?delay=2s        wait before answering (longer than -delivery-timeout: a timeout)
+  over HTTP (overrides the query, counts from when set):
+    curl -X PUT {base}/_emulator/receivers/<name> -d '{"fail_first":3,"fail_status":502}'
+    curl -X PUT {base}/_emulator/receivers/<name> -d '{"down":true}'
+    curl -X PUT {base}/_emulator/receivers/<name> -d '{"status":200,"body":"{\"version\":\"2\"}"}'
+    curl {base}/_emulator/receivers/<name>              (behaviour and deliveries)
+    curl -X DELETE {base}/_emulator/receivers/<name>    (reset: echo again, count from 0)
+
+Real events, as Authing sends them when a user is created (a POST of {"eventName", "data"}
+to the webhook's URL, logged like any delivery; the webhook must subscribe to the event):
+    curl {base}/_emulator/events -d '{"webhookId":"...","eventName":"user:created","data":{"id":"u1"}}'
+
+Counters: {base}/_emulator/stats.
+`)
 }
 
 func envOr(name, def string) string {

@@ -1,11 +1,8 @@
 package emulator
 
 import (
-	"bytes"
-	"context"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -80,6 +77,8 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v3/", s.serveAPI)
 	mux.HandleFunc("/_emulator/receiver/", s.serveReceiver)
+	mux.HandleFunc("/_emulator/receivers/", s.serveReceiverControl)
+	mux.HandleFunc("/_emulator/events", s.serveEvents)
 	mux.HandleFunc("/_emulator/stats", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Stats())
 	})
@@ -219,7 +218,11 @@ func decodeObject(raw []byte) (map[string]json.RawMessage, *apiError) {
 
 func writeEnvelope(w http.ResponseWriter, requestID string, data any, aerr *apiError) {
 	if aerr != nil {
-		writeJSON(w, http.StatusOK, map[string]any{"statusCode": aerr.statusCode, "apiCode": aerr.apiCode, "message": aerr.message, "requestId": requestID})
+		out := map[string]any{"statusCode": aerr.statusCode, "message": aerr.message, "requestId": requestID}
+		if aerr.apiCode != 0 {
+			out["apiCode"] = aerr.apiCode
+		}
+		writeJSON(w, http.StatusOK, out)
 		return
 	}
 	out := map[string]any{"statusCode": 200, "message": "success", "requestId": requestID}
@@ -368,7 +371,8 @@ func (s *Server) getEventList(*call) (any, *apiError) {
 	return map[string]any{"categories": categories, "events": list}, nil
 }
 
-// triggerWebhook delivers one request to the webhook's URL and relays the answer.
+// triggerWebhook delivers one request to the webhook's URL and answers, in the server's
+// endpoint-failure style, with what came back.
 func (s *Server) triggerWebhook(c *call) (any, *apiError) {
 	var id string
 	if _, e := field(c, "webhookId", &id); e != nil {
@@ -391,76 +395,9 @@ func (s *Server) triggerWebhook(c *call) (any, *apiError) {
 		body = map[string]any{"eventName": "test", "data": map[string]any{"description": "A test event from the Authing emulator"}}
 	}
 	sent := deliveryHeaders(w, c.pool, headers)
-	resp, status, respHeaders, err := s.deliver(w, sent, body)
-	s.logDelivery(w, body, sent, status, respHeaders, resp, err)
-	if err != nil {
-		return nil, &apiError{statusCode: 500, apiCode: 5001, message: "could not call the webhook's URL: " + err.Error()}
-	}
-	return map[string]any{"response": resp}, nil
-}
-
-// deliver sends one request to the webhook's URL. It counts the delivery before sending,
-// so that a delivery the endpoint saw is always counted.
-//
-// It sends what Authing's webhook guide and the OpenAPI log example show every delivery
-// carrying: user-agent authing-webhook@2.0, Accept, the secret in X-Authing-Token and
-// x-authing-webhook-secret when the webhook has one, x-authing-userpool-id, and the
-// trigger's request headers, with the body in the webhook's content type.
-func (s *Server) deliver(w *webhookRecord, headers map[string]string, body map[string]any) (any, int, map[string]string, error) {
-	u, err := url.Parse(w.URL)
-	if err != nil || !isLoopback(u.Hostname()) || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, 0, nil, errors.New("the emulator delivers only to http(s) URLs on loopback addresses")
-	}
-	var payload []byte
-	contentType := w.ContentType
-	if contentType == contentTypeForm {
-		form := url.Values{}
-		for k, v := range body {
-			if str, ok := v.(string); ok {
-				form.Set(k, str)
-				continue
-			}
-			b, _ := json.Marshal(v)
-			form.Set(k, string(b))
-		}
-		payload = []byte(form.Encode())
-	} else {
-		payload, _ = json.Marshal(body)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(payload))
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	s.mu.Lock()
-	s.stats.Deliveries++
-	if s.stats.DeliveriesByWebhook == nil {
-		s.stats.DeliveriesByWebhook = map[string]int{}
-	}
-	s.stats.DeliveriesByWebhook[w.WebhookID]++
-	s.mu.Unlock()
-	resp, err := s.delivery.Do(req)
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	defer resp.Body.Close()
-	respHeaders := map[string]string{}
-	for name := range resp.Header {
-		respHeaders[strings.ToLower(name)] = resp.Header.Get(name)
-	}
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return nil, resp.StatusCode, respHeaders, err
-	}
-	var parsed json.RawMessage
-	if json.Unmarshal(raw, &parsed) == nil {
-		return parsed, resp.StatusCode, respHeaders, nil
-	}
-	return string(raw), resp.StatusCode, respHeaders, nil
+	d := s.deliver(w, sent, body)
+	s.logDelivery(w, body, sent, d)
+	return s.triggerAnswer(d)
 }
 
 // deliveryHeaders are the headers of a delivery: the trigger's, then Authing's own, which
@@ -484,22 +421,23 @@ func deliveryHeaders(w *webhookRecord, pool string, trigger map[string]string) m
 	return h
 }
 
-func (s *Server) logDelivery(w *webhookRecord, body map[string]any, headers map[string]string, status int, respHeaders map[string]string, resp any, err error) {
+// logDelivery records a delivery in the webhook's logs, with its request body and headers
+// as sent, and what came back: a failure's errorMessage, a status of 0 and null bodies
+// when there was no answer.
+func (s *Server) logDelivery(w *webhookRecord, body map[string]any, headers map[string]string, d delivery) {
 	entry := webhookLog{
 		WebhookID:          w.WebhookID,
 		EventName:          "test",
 		RequestBody:        body,
 		RequestHeaders:     headers,
-		ResponseStatusCode: status,
-		ResponseHeaders:    respHeaders,
-		ResponseBody:       resp,
-		Success:            err == nil && status >= 200 && status < 300,
+		ResponseStatusCode: d.status,
+		ResponseHeaders:    d.headers,
+		ResponseBody:       d.body,
+		Success:            d.success(),
+		ErrorMessage:       d.failure,
 	}
 	if name, ok := body["eventName"].(string); ok {
 		entry.EventName = name
-	}
-	if err != nil {
-		entry.ErrorMessage = err.Error()
 	}
 	s.mu.Lock()
 	if live, ok := s.byID[w.WebhookID]; ok {

@@ -39,6 +39,14 @@ type AccessKey struct {
 	UserPoolID string
 }
 
+// poolID is the user pool the key's tokens are scoped to.
+func (k AccessKey) poolID() string {
+	if k.UserPoolID == "" {
+		return k.ID
+	}
+	return k.UserPoolID
+}
+
 // Options configure a Server.
 type Options struct {
 	// Keys are the accepted access keys. At least one is required.
@@ -73,6 +81,13 @@ type Options struct {
 	// delete nothing, as the Node SDK 4.x types allow. SetRefuseDeletes changes it while
 	// serving.
 	RefuseDeletes bool
+	// EndpointFailure is how trigger-webhook answers when the webhook's endpoint fails;
+	// "" means EndpointFailureCodes. SetEndpointFailure changes it while serving.
+	EndpointFailure EndpointFailureStyle
+	// DeliveryTimeout is how long a delivery waits for the endpoint's answer before it
+	// counts as timed out (no answer); 0 means DefaultDeliveryTimeout. A short one lets a
+	// test play a timing-out endpoint without waiting half a minute.
+	DeliveryTimeout time.Duration
 }
 
 // NotFoundStyle is how the emulator answers a read of an unknown webhook.
@@ -108,6 +123,9 @@ type Server struct {
 	seq       int
 	missing   map[string]bool
 	faultRand *mathrand.Rand // guarded by mu
+	receivers map[string]*receiverState
+	// receiverCounts counts deliveries per receiver, by name and query as addressed.
+	receiverCounts map[string]int
 }
 
 // New returns a Server that is not yet listening.
@@ -128,6 +146,18 @@ func New(opts Options) (*Server, error) {
 	default:
 		return nil, fmt.Errorf("emulator: not-found style %q is neither %q nor %q", opts.NotFound, NotFoundBusiness404, NotFoundNullData)
 	}
+	if opts.EndpointFailure == "" {
+		opts.EndpointFailure = EndpointFailureCodes
+	}
+	if err := checkEndpointFailure(opts.EndpointFailure); err != nil {
+		return nil, err
+	}
+	if opts.DeliveryTimeout < 0 {
+		return nil, fmt.Errorf("emulator: delivery timeout %s is negative", opts.DeliveryTimeout)
+	}
+	if opts.DeliveryTimeout == 0 {
+		opts.DeliveryTimeout = DefaultDeliveryTimeout
+	}
 	if opts.PageSize < 0 || opts.PageSize > 50 {
 		return nil, fmt.Errorf("emulator: page size %d is not between 0 and 50", opts.PageSize)
 	}
@@ -141,8 +171,12 @@ func New(opts Options) (*Server, error) {
 		missing:   map[string]bool{},
 		stats:     Stats{Requests: map[string]int{}},
 		faultRand: newFaultRand(opts.FaultSeed),
+		receivers: map[string]*receiverState{},
 		delivery: &http.Client{
-			Timeout: 30 * time.Second,
+			// Each delivery on a connection of its own: Go's transport sends a request
+			// carrying an Idempotency-Key again when a reused connection is cut, and
+			// Authing sends each delivery once.
+			Transport: &http.Transport{DisableKeepAlives: true},
 			// The emulator delivers to loopback only, and never follows a redirect off it.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
@@ -220,8 +254,10 @@ type Stats struct {
 	Deliveries int `json:"deliveries"`
 	// DeliveriesByWebhook counts deliveries per webhook ID.
 	DeliveriesByWebhook map[string]int `json:"deliveriesByWebhook"`
-	// ReceiverHits counts requests the built-in receiver answered.
+	// ReceiverHits counts requests that reached the built-in receiver.
 	ReceiverHits int `json:"receiverHits"`
+	// ReceiverDeliveries counts them per receiver, by name and query as addressed.
+	ReceiverDeliveries map[string]int `json:"receiverDeliveries"`
 	// Unrouted counts requests to paths outside /api/v3/ and the emulator's own pages,
 	// such as a client whose host has a path would send.
 	Unrouted int `json:"unrouted"`
@@ -239,6 +275,10 @@ func (s *Server) Stats() Stats {
 	out.DeliveriesByWebhook = make(map[string]int, len(s.stats.DeliveriesByWebhook))
 	for k, v := range s.stats.DeliveriesByWebhook {
 		out.DeliveriesByWebhook[k] = v
+	}
+	out.ReceiverDeliveries = make(map[string]int, len(s.receiverCounts))
+	for k, v := range s.receiverCounts {
+		out.ReceiverDeliveries[k] = v
 	}
 	return out
 }

@@ -208,7 +208,7 @@ func TestTriggerRefusesNonLoopbackTargets(t *testing.T) {
 	tok := token(t, s)
 	id := s.AddWebhook(Webhook{Name: "public", URL: "https://example.com/hook", Enabled: true})
 	a := send(t, "POST", s.URL()+"/api/v3/trigger-webhook", authed(tok), `{"webhookId":"`+id+`"}`)
-	if a.StatusCode != 500 || !strings.Contains(a.Message, "loopback") || s.Stats().Deliveries != 0 {
+	if a.StatusCode != 601 || !strings.Contains(a.Message, "loopback") || s.Stats().Deliveries != 0 {
 		t.Fatalf("%+v, deliveries %d", a, s.Stats().Deliveries)
 	}
 }

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"crypto/subtle"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -43,6 +44,8 @@ type webhookRecord struct {
 	UpdatedAt time.Time
 	logs      []webhookLog
 	lastLog   time.Time // the time of the latest log
+	// pool is the user pool the webhook belongs to: the creator's, or the first key's.
+	pool string
 }
 
 type webhookDTO struct {
@@ -85,12 +88,17 @@ func (w *webhookRecord) dto() webhookDTO {
 }
 
 // AddWebhook creates a webhook directly, for test set-up, and returns its ID.
+// Its user pool is the first access key's.
 func (s *Server) AddWebhook(w Webhook) string {
+	return s.addWebhook(w, s.opts.Keys[0].poolID())
+}
+
+func (s *Server) addWebhook(w Webhook, pool string) string {
 	if w.ContentType == "" {
 		w.ContentType = contentTypeJSON
 	}
 	now := time.Now()
-	rec := &webhookRecord{Webhook: w, WebhookID: newObjectID(), CreatedAt: now, UpdatedAt: now}
+	rec := &webhookRecord{Webhook: w, WebhookID: newObjectID(), CreatedAt: now, UpdatedAt: now, pool: pool}
 	s.mu.Lock()
 	s.webhooks = append(s.webhooks, rec)
 	s.byID[rec.WebhookID] = rec
@@ -221,7 +229,7 @@ func (s *Server) createWebhook(c *call) (any, *apiError) {
 	if e := webhookFields(c, &w, true); e != nil {
 		return nil, e
 	}
-	id := s.AddWebhook(w)
+	id := s.addWebhook(w, c.pool)
 	rec, e := s.lookup(id)
 	if e != nil {
 		return nil, e
@@ -278,15 +286,20 @@ func (s *Server) deleteWebhook(c *call) (any, *apiError) {
 	return map[string]bool{"success": true}, nil
 }
 
-// ReceivedRequest is one request the built-in receiver answered.
+// ReceivedRequest is one request that reached the built-in receiver.
 type ReceivedRequest struct {
-	Method  string
-	Path    string
+	Method string
+	Path   string
+	// Query is the URL's raw query.
+	Query   string
 	Headers http.Header
 	Body    string
+	// Status is the status the receiver answered; 0 when it cut the connection.
+	Status int
 }
 
-// Received returns the requests the built-in receiver answered, oldest first.
+// Received returns the requests that reached the built-in receiver, oldest first, those it
+// failed or cut included (Status tells).
 func (s *Server) Received() []ReceivedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -319,19 +332,68 @@ func (s *Server) secretMatches(r *http.Request) bool {
 	return false
 }
 
-// serveReceiver answers webhook deliveries with the contract's echo (receiver.go), with
-// the status given by ?status=N (default 200), and what only the emulator can tell: whether
-// the secret matched, and the receiver's name.
+// serveReceiver answers webhook deliveries with the contract's echo (receiver.go) and what
+// only the emulator can tell: whether the secret matched, and the receiver's name; or as
+// the receiver's behaviour says (receivers.go): a given status and body, a failure, a cut
+// connection.
 func (s *Server) serveReceiver(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(io.LimitReader(r.Body, maxReceivedBody))
+	name := strings.TrimPrefix(r.URL.Path, "/_emulator/receiver/")
+	act, err := s.receiverAction(name, r.URL.Query())
+	got := ReceivedRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Headers: r.Header.Clone(), Body: string(raw)}
+	if !act.cut {
+		got.Status = act.status
+	}
 	s.mu.Lock()
 	s.stats.ReceiverHits++
-	s.received = append(s.received, ReceivedRequest{Method: r.Method, Path: r.URL.Path, Headers: r.Header.Clone(), Body: string(raw)})
+	s.received = append(s.received, got)
 	s.mu.Unlock()
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "the receiver's URL declares a behaviour it cannot play: " + err.Error()})
+		return
+	}
+	if act.delay > 0 {
+		t := time.NewTimer(act.delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	if act.cut {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
+	if act.body != nil {
+		writeBody(w, act.status, *act.body)
+		return
+	}
 	answer := echo(r, raw)
 	answer["received"] = true
 	answer["secretMatched"] = s.secretMatches(r)
-	answer["receiver"] = strings.TrimPrefix(r.URL.Path, "/_emulator/receiver/")
+	answer["receiver"] = name
 	answer["contentType"] = r.Header.Get("Content-Type")
-	writeJSON(w, answerStatus(r), answer)
+	writeJSON(w, act.status, answer)
+}
+
+// writeBody answers with a given body, in the content type its text suggests.
+func writeBody(w http.ResponseWriter, status int, body string) {
+	trimmed := strings.TrimSpace(body)
+	switch {
+	case body == "":
+	case json.Valid([]byte(body)):
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	case strings.HasPrefix(trimmed, "<"):
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	default:
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
 }
