@@ -51,12 +51,27 @@ var quirks = struct {
 	// tokenRouteUnauthenticated: get-management-token declares bearer security, but it is
 	// the route that issues the token: no SDK sends one to it, and neither does the client.
 	tokenRouteUnauthenticated string
+	// endpointAnswersAreAnyJSON: what an endpoint answered, TriggerWebhookData.response
+	// ("Any", the original interface's response data) and a log's requestBody and
+	// responseBody, are declared objects, but hold what came: an old log shows an HTML page
+	// as a string, and an endpoint may answer nothing or a JSON array. The schemas named
+	// here accept any JSON value, null included.
+	endpointAnswersAreAnyJSON func(doc *openapi3.T)
 }{
 	listAsOneObject:              func(item any) []any { return []any{item} },
 	deliveryHeadersUnderResponse: "responseHeaders",
 	headersExampleIsABody:        map[string]string{"x-smoke": "1"},
 	deleteAnswersData:            map[string][]string{"/api/v3/delete-webhook": {"data"}},
 	tokenRouteUnauthenticated:    "/api/v3/get-management-token",
+	endpointAnswersAreAnyJSON: func(doc *openapi3.T) {
+		anything := func(s *openapi3.Schema) {
+			s.Type, s.Nullable, s.Properties = nil, true, nil
+		}
+		anything(doc.Components.Schemas["Any"].Value)
+		log := doc.Components.Schemas["WebhookLogDto"].Value
+		anything(log.Properties["requestBody"].Value)
+		anything(log.Properties["responseBody"].Value)
+	},
 }
 
 // exampleID is the webhook ID of the document's examples.
@@ -438,6 +453,31 @@ func TestEmulatorAnswersAsTheDocumentSays(t *testing.T) {
 	if _, err := c.GetWebhook(ctx, "6229ffa000000000cade3e3d"); !authing.IsNotFound(err) {
 		t.Fatalf("unknown webhook: %v", err)
 	}
+	// An endpoint that fails, in each endpoint-failure style: 601 and 602 are error
+	// envelopes; the relay style's data.response, and the logs, hold whatever came back.
+	html := "<html><body>502 Bad Gateway</body></html>"
+	if err := emu.SetReceiver("html", emulator.ReceiverBehavior{Status: 502, Body: &html}); err != nil {
+		t.Fatal(err)
+	}
+	failing := 0
+	for _, style := range []emulator.EndpointFailureStyle{emulator.EndpointFailureCodes, emulator.EndpointFailureRelay} {
+		if err := emu.SetEndpointFailure(style); err != nil {
+			t.Fatal(err)
+		}
+		for _, receiver := range []string{"down?down=1", "html", "empty?status=204"} {
+			id := emu.AddWebhook(emulator.Webhook{Name: receiver, URL: emu.ReceiverURL(receiver), Enabled: true, Events: []string{"test"}})
+			if _, err := c.TriggerWebhook(ctx, authing.TriggerInput{WebhookID: id}); err != nil {
+				failing++
+			}
+			if _, err := c.GetWebhookLogs(ctx, id, 5); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if failing != 2 {
+		t.Fatalf("%d triggers of a failing endpoint failed, want the 601 and the 602 of the codes style", failing)
+	}
+	quirks.endpointAnswersAreAnyJSON(doc)
 	rt := router(t, doc, emu.URL())
 	answered := map[string]bool{}
 	for _, x := range rec.all() {
