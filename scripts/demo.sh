@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the embedded default, end to end: build the provider and the emulator,
 # start the emulator with a sample webhook, apply examples/smoke-test (list the webhooks,
-# trigger the first, check the answer), print the stored response, stop the emulator.
+# trigger the first, check the answer), print the stored response, then show a deploy going
+# live (a receiver failing its first deliveries) and stop the emulator.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -46,6 +47,29 @@ apply smoke-test
 # The whole lifecycle: create a webhook pointed at the emulator's receiver, fire it, check.
 export TF_VAR_receiver_url="$AUTHING_HOST/_emulator/receiver/lifecycle"
 apply webhook-lifecycle
+
+# A deploy going live: the service behind the webhook is still starting, so its first two
+# deliveries fail with HTTP 503 (the emulator's receiver, told so by ?fail_first=2), then
+# it answers. A failed firing leaves no state, so a pipeline applies again until the smoke
+# test passes; each apply is one delivery, and the receiver counts them.
+echo "==> A deploy going live: the receiver fails its first 2 deliveries, then answers"
+export TF_VAR_receiver_url="$AUTHING_HOST/_emulator/receiver/deploy?fail_first=2"
+mkdir -p "$work/deploy"
+cp examples/webhook-lifecycle/main.tf "$work/deploy/main.tf"
+live=
+for attempt in 1 2 3 4 5; do
+	if "$cli" -chdir="$work/deploy" apply -auto-approve -input=false -no-color >"$work/deploy.log" 2>&1; then
+		echo "    apply $attempt: the smoke test passed, the deploy is live"
+		live=1
+		break
+	fi
+	echo "    apply $attempt failed: $(grep -m 1 -o 'Error: .*' "$work/deploy.log")"
+	grep -m 1 -o 'responseStatusCode [0-9]*\|HTTP [0-9][0-9]*\|answered [^.]*' "$work/deploy.log" | sed 's/^/      /' || true
+done
+[ -n "$live" ] || { cat "$work/deploy.log"; echo "the deploy never went live" >&2; exit 1; }
+echo "==> The receiver's deliveries"
+curl -fsS "$AUTHING_HOST/_emulator/receivers/deploy"
+echo
 
 echo "==> What the emulator saw"
 curl -fsS "$AUTHING_HOST/_emulator/stats" 2>/dev/null || true
