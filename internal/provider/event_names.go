@@ -1,10 +1,16 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // documentedEvents is the API's documented list of webhook event names, and the one the
@@ -144,4 +150,22 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// checkEventFilter checks an event name that filters webhooks (authing_webhooks, the list
+// resource) against the names the server knows, as authing_webhook checks its events: a
+// filter on a name no webhook can have would match nothing, silently.
+func (d *providerData) checkEventFilter(ctx context.Context, event types.String, timeout time.Duration) diag.Diagnostics {
+	if event.IsNull() || event.IsUnknown() {
+		return nil
+	}
+	known, from, diags := d.knownEvents(ctx, timeout)
+	if diags.HasError() {
+		return diags
+	}
+	if problems := unknownEvents([]string{event.ValueString()}, known); len(problems) > 0 {
+		diags.AddAttributeError(path.Root("event"), "Unknown webhook event",
+			problems[0]+"\n\nChecked against "+from+"; the authing_webhook_events data source lists them.")
+	}
+	return diags
 }

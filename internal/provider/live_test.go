@@ -214,6 +214,9 @@ var liveSkips = map[string]string{
 	"TestAccWebhooksDataSource_invalidRegex":                             "counts the emulator's requests to prove none was sent",
 	"TestAccWebhooksDataSource_listFailure":                              "injects a failure at the emulator",
 	"TestSweeperDeletesOnlyTestWebhooks":                                 "runs the sweeper against its own emulator with foreign webhooks",
+	"TestAccWebhooksDataSource_eventFilterIsChecked":                     "counts the emulator's list requests",
+	"TestAccWebhookDataSource_byName":                                    "adds webhooks with the same name through the emulator",
+	"TestAccCLI_importWithoutAnIDSaysHow":                                "counts the emulator's requests",
 }
 
 // liveSkipped records the tests live mode skipped, for the report.

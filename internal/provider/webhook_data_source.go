@@ -2,10 +2,14 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -13,7 +17,10 @@ import (
 	"github.com/authing/terraform-provider-authing/internal/authing"
 )
 
-var _ datasource.DataSourceWithConfigure = (*webhookDataSource)(nil)
+var (
+	_ datasource.DataSourceWithConfigure        = (*webhookDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*webhookDataSource)(nil)
+)
 
 // NewWebhookDataSource returns the authing_webhook data source.
 func NewWebhookDataSource() datasource.DataSource { return &webhookDataSource{} }
@@ -37,14 +44,18 @@ func (d *webhookDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 		return schema.StringAttribute{Computed: true, Description: desc}
 	}
 	resp.Schema = schema.Schema{
-		Description: "One webhook of the user pool, by its ID. The signing secret is not exposed.",
+		Description: "One webhook of the user pool, by its ID or by its name. The signing secret is not exposed.",
 		Attributes: map[string]schema.Attribute{
 			"webhook_id": schema.StringAttribute{
-				Required: true, Validators: []validator.String{notBlankValidator},
-				Description: "The webhook ID (`webhookId` in the API).",
+				Optional: true, Computed: true, Validators: []validator.String{notBlankValidator},
+				Description: "The webhook ID (`webhookId` in the API). Set exactly one of `webhook_id` and `name`.",
 			},
-			"id":           computed("The webhook ID."),
-			"name":         computed("Name of the webhook."),
+			"id": computed("The webhook ID."),
+			"name": schema.StringAttribute{
+				Optional: true, Computed: true, Validators: []validator.String{notBlankValidator},
+				Description: "Name of the webhook. Set it instead of `webhook_id` to look the webhook up by name: names are not unique at Authing, " +
+					"so the read fails when no webhook or several webhooks have this exact name, naming each of them (the whole user pool is listed).",
+			},
 			"url":          computed("URL Authing calls."),
 			"content_type": computed("`application/json` or `application/x-www-form-urlencoded`."),
 			"enabled":      schema.BoolAttribute{Computed: true, Description: "Whether Authing calls the webhook."},
@@ -56,6 +67,11 @@ func (d *webhookDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{ReadDescription: "How long the read may take, retries included (default `2m`)."}),
 		},
 	}
+}
+
+// ConfigValidators requires exactly one way of naming the webhook.
+func (d *webhookDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("webhook_id"), path.MatchRoot("name"))}
 }
 
 func (d *webhookDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -74,17 +90,62 @@ func (d *webhookDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	w, err := client.GetWebhook(ctx, m.WebhookID.ValueString())
-	if authing.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("webhook_id"), "Could not read webhook",
-			"Webhook "+m.WebhookID.ValueString()+" does not exist at Authing.\n\n"+errorDetail(err, noOutcome))
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read webhook", errorDetail(err, noOutcome))
-		return
+	var w authing.Webhook
+	if !m.Name.IsNull() {
+		w, diags = webhookNamed(ctx, client, m.Name.ValueString())
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	} else {
+		var err error
+		w, err = client.GetWebhook(ctx, m.WebhookID.ValueString())
+		if authing.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("webhook_id"), "Could not read webhook",
+				"Webhook "+m.WebhookID.ValueString()+" does not exist at Authing.\n\n"+errorDetail(err, noOutcome))
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Could not read webhook", errorDetail(err, noOutcome))
+			return
+		}
 	}
 	m.webhookElement = newWebhookElement(w)
 	m.ID = types.StringValue(w.WebhookID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// webhookNamed is the one webhook with exactly this name. Names are not unique at Authing,
+// so none and several are errors, several naming each webhook so that the user can pick
+// one by its ID.
+func webhookNamed(ctx context.Context, client *authing.Client, name string) (authing.Webhook, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	all, err := client.ListWebhooks(ctx)
+	if err != nil {
+		diags.AddError("Could not list webhooks", errorDetail(err, noOutcome))
+		return authing.Webhook{}, diags
+	}
+	var found []authing.Webhook
+	for _, w := range all {
+		if w.Name == name {
+			found = append(found, w)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		diags.AddAttributeError(path.Root("name"), "No webhook with this name",
+			fmt.Sprintf("None of the %d webhooks of the user pool is named %q (names are matched exactly, letter case included). "+
+				"The authing_webhooks data source lists them all; look the webhook up by webhook_id if you know it.", len(all), name))
+	default:
+		lines := make([]string, len(found))
+		for i, w := range found {
+			lines[i] = fmt.Sprintf("  %s (url %s)", w.WebhookID, w.URL)
+		}
+		diags.AddAttributeError(path.Root("name"), "Several webhooks have this name",
+			fmt.Sprintf("%d webhooks are named %q, so the name does not say which one is meant:\n%s\n\n"+
+				"Look the webhook up by webhook_id instead, or rename the others.", len(found), name, strings.Join(lines, "\n")))
+	}
+	return authing.Webhook{}, diags
 }

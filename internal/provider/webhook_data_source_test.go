@@ -49,3 +49,50 @@ data "authing_webhook" "missing" {
 		},
 	})
 }
+
+// By name, the data source finds the one webhook with that exact name, and fails naming
+// each webhook (ID and URL) when several share the name, or when none has it; exactly one
+// of webhook_id and name is set.
+func TestAccWebhookDataSource_byName(t *testing.T) {
+	env := newTestEnv(t)
+	solo := env.emu.AddWebhook(emulator.Webhook{Name: "solo", URL: env.emu.ReceiverURL("solo"), Enabled: true, Events: []string{"login"}})
+	var dups []string
+	for _, path := range []string{"dup-a", "dup-b"} {
+		dups = append(dups, env.emu.AddWebhook(emulator.Webhook{Name: "dup-name", URL: env.emu.ReceiverURL(path), Enabled: true, Events: []string{"login"}}))
+	}
+	byName := func(name string) string {
+		return env.config(fmt.Sprintf("data \"authing_webhook\" \"one\" {\n  name = %q\n}\n", name))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config: byName("dup-name"),
+				ExpectError: regexp.MustCompile(`(?s)Several webhooks have this name.*2 webhooks are named "dup-name"` +
+					`.*` + dups[0] + ` \(url ` + regexp.QuoteMeta(env.emu.ReceiverURL("dup-a")) + `\)` +
+					`.*` + dups[1] + ` \(url ` + regexp.QuoteMeta(env.emu.ReceiverURL("dup-b")) + `\)`),
+			},
+			{
+				Config:      byName("Solo"),
+				ExpectError: regexp.MustCompile(`(?s)No webhook with this name.*None of the 3 webhooks of the user pool is named "Solo"`),
+			},
+			{
+				Config:      env.config(fmt.Sprintf("data \"authing_webhook\" \"one\" {\n  name       = \"solo\"\n  webhook_id = %q\n}\n", solo)),
+				ExpectError: regexp.MustCompile(`(?s)(Invalid Attribute Combination|Missing Attribute Configuration).*webhook_id.*name`),
+			},
+			{
+				Config:      env.config("data \"authing_webhook\" \"one\" {}\n"),
+				ExpectError: regexp.MustCompile(`(?s)(Invalid Attribute Combination|Missing Attribute Configuration).*webhook_id.*name`),
+			},
+			// Last, so that the test's final destroy has a valid configuration.
+			{
+				Config: byName("solo"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.authing_webhook.one", tfjsonpath.New("webhook_id"), knownvalue.StringExact(solo)),
+					statecheck.ExpectKnownValue("data.authing_webhook.one", tfjsonpath.New("id"), knownvalue.StringExact(solo)),
+					statecheck.ExpectKnownValue("data.authing_webhook.one", tfjsonpath.New("url"), knownvalue.StringExact(env.emu.ReceiverURL("solo"))),
+				},
+			},
+		},
+	})
+}

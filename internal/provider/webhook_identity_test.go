@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -48,4 +49,20 @@ func TestAccWebhook_identityAndImportBlocks(t *testing.T) {
 			},
 		},
 	})
+}
+
+// terraform import with an empty or blank ID says how to import, the same for both: an
+// empty ID must not reach the framework as an identity it cannot convert.
+func TestAccCLI_importWithoutAnIDSaysHow(t *testing.T) {
+	env := newTestEnv(t)
+	w := newWorkspace(t, env.webhookConfig("deploy", `["user:created"]`, ""))
+	for _, id := range []string{"", " "} {
+		out, err := w.run("import", "-no-color", "-input=false", webhook, id)
+		if err == nil || !strings.Contains(out, "Missing webhook ID") || strings.Contains(out, "Value Conversion Error") {
+			t.Fatalf("import %q: %v\n%s", id, err, out)
+		}
+	}
+	if n := env.emu.Stats().Requests["get-webhook"]; n != 0 {
+		t.Fatalf("%d get-webhook requests", n)
+	}
 }

@@ -45,7 +45,10 @@ func (l *webhookListResource) ListResourceConfigSchema(ctx context.Context, _ li
 			"name":       schema.StringAttribute{Optional: true, Description: "Keep only webhooks with exactly this name."},
 			"name_regex": schema.StringAttribute{Optional: true, Validators: []validator.String{regexValidator}, Description: "Keep only webhooks whose name matches this regular expression (RE2, unanchored)."},
 			"enabled":    schema.BoolAttribute{Optional: true, Description: "Keep only enabled (`true`) or disabled (`false`) webhooks."},
-			"event":      schema.StringAttribute{Optional: true, Description: "Keep only webhooks subscribed to this event name, such as `user:created`."},
+			"event": schema.StringAttribute{
+				Optional: true, Validators: []validator.String{eventNameValidator},
+				Description: "Keep only webhooks subscribed to this event name, such as `user:created`, checked as `authing_webhook` checks its `events`.",
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": listtimeouts.BlockWithOpts(ctx, listtimeouts.Opts{ListDescription: "How long listing may take, retries included (default `2m`)."}),
@@ -70,6 +73,9 @@ func (l *webhookListResource) List(ctx context.Context, req list.ListRequest, st
 	diags.Append(timeoutDiags...)
 	client, clientDiags := l.data.Client()
 	diags.Append(clientDiags...)
+	if !diags.HasError() {
+		diags.Append(l.data.checkEventFilter(ctx, m.Event, timeout)...)
+	}
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return

@@ -492,13 +492,16 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 // imported into secret only if the configuration sets it.
 func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
-	if req.ID == "" && req.Identity != nil {
-		var identity webhookIdentity
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
+	// terraform import with an empty ID sends an identity whose webhook_id is null (or no
+	// identity at all): read the attribute, which may be null, rather than the whole
+	// identity into a struct, which the framework cannot do with a null value.
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		var webhookID types.String
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("webhook_id"), &webhookID)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		id = strings.TrimSpace(identity.WebhookID.ValueString())
+		id = strings.TrimSpace(webhookID.ValueString())
 	}
 	if id == "" {
 		resp.Diagnostics.AddError("Missing webhook ID", "Import an authing_webhook by its webhook ID, for example: terraform import authing_webhook.deploy 6229ffaxxxxxxxxcade3e3d9, "+

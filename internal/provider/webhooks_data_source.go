@@ -77,7 +77,8 @@ func (d *webhooksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 			},
 			"event": schema.StringAttribute{
 				Optional:    true,
-				Description: "Keep only webhooks subscribed to this event name, such as `user:created`.",
+				Validators:  []validator.String{eventNameValidator},
+				Description: "Keep only webhooks subscribed to this event name, such as `user:created`. The name is checked as `authing_webhook` checks its `events`, so a misspelt filter fails instead of matching nothing.",
 			},
 			"ids": schema.ListAttribute{
 				Computed:    true,
@@ -115,6 +116,10 @@ func (d *webhooksDataSource) Read(ctx context.Context, req datasource.ReadReques
 	resp.Diagnostics.Append(diags...)
 	client, diags := d.data.Client()
 	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(d.data.checkEventFilter(ctx, m.Event, timeout)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

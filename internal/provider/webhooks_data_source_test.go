@@ -162,3 +162,30 @@ func TestAccWebhooks_everyWebhookListedWhenPagesAreSmall(t *testing.T) {
 		})
 	}
 }
+
+// An event filter is checked as authing_webhook checks its events, so that a misspelt
+// name fails with a suggestion instead of matching nothing: its shape when the
+// configuration is validated, and the server's list of events before anything is listed.
+func TestAccWebhooksDataSource_eventFilterIsChecked(t *testing.T) {
+	env := newTestEnv(t)
+	env.emu.AddWebhook(emulator.Webhook{Name: "deploy", URL: env.emu.ReceiverURL("d"), Enabled: true, Events: []string{"user:created"}})
+	filter := func(event string) string {
+		return env.config(fmt.Sprintf("data \"authing_webhooks\" \"by_event\" {\n  event = %q\n}\n", event))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config:      filter("user.created"),
+				ExpectError: regexp.MustCompile(`(?s)Invalid webhook event.*"user\.created" is not a webhook event.*did you mean "user:created"`),
+			},
+			{
+				Config:      filter("user:creatd"),
+				ExpectError: regexp.MustCompile(`(?s)Unknown webhook event.*"user:creatd" is not a webhook event; did you mean "user:created"\?.*Checked against the server's list of events`),
+			},
+		},
+	})
+	if n := env.emu.Stats().Requests["list-webhooks"]; n != 0 {
+		t.Fatalf("%d list-webhooks requests: a misspelt filter was listed", n)
+	}
+}

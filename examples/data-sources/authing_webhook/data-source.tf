@@ -5,3 +5,9 @@ data "authing_webhook" "deploy" {
 output "deploy_webhook_events" {
   value = data.authing_webhook.deploy.events
 }
+
+# Or by name. Names are not unique at Authing: the read fails when no webhook, or more
+# than one, has this exact name, naming each one found.
+data "authing_webhook" "by_name" {
+  name = "deploy-notifications"
+}

@@ -3,12 +3,13 @@ variable "release" {
   description = "The release being deployed; a new value fires the smoke test again."
 }
 
-data "authing_webhooks" "deploy" {
+# By name: fails when no webhook, or more than one, has this name.
+data "authing_webhook" "deploy" {
   name = "deploy-notifications"
 }
 
 resource "authing_webhook_trigger" "smoke" {
-  webhook_id = data.authing_webhooks.deploy.ids[0]
+  webhook_id = data.authing_webhook.deploy.webhook_id
 
   request_headers = {
     "X-Smoke-Test" = "terraform"
