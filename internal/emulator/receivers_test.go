@@ -224,6 +224,14 @@ func TestReceiverBehaviourFromTheURL(t *testing.T) {
 	if n, m, all := s.ReceiverDeliveries("svc?fail_first=2&fail_status=500"), s.ReceiverDeliveries("svc?fail_first=1&fail_status=500"), s.ReceiverDeliveries("svc"); n != 3 || m != 2 || all != 5 {
 		t.Fatalf("counts %d, %d, %d", n, m, all)
 	}
+	if st := s.Stats().ReceiverDeliveries; st["svc?fail_first=2&fail_status=500"] != 3 || st["svc?fail_first=1&fail_status=500"] != 2 {
+		t.Fatalf("stats %v", st)
+	}
+	// A reset forgets what the query's behaviours have seen: the first deliveries fail again.
+	s.ResetReceiver("svc")
+	if r := trigger(t, s, tok, b); r.StatusCode != 602 || s.ReceiverDeliveries("svc") != 1 {
+		t.Fatalf("after a reset: %+v, %d deliveries", r, s.ReceiverDeliveries("svc"))
+	}
 	bad := s.AddWebhook(Webhook{Name: "bad", URL: s.ReceiverURL("bad?fail_first=three"), Enabled: true})
 	if r := trigger(t, s, tok, bad); r.StatusCode != 602 || !strings.Contains(r.Message, "400") {
 		t.Fatalf("a bad query: %+v", r)
