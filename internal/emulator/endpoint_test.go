@@ -96,7 +96,9 @@ func TestEndpointFailuresInEachStyle(t *testing.T) {
 		{"HTML success", &ReceiverBehavior{Body: &html}, 200, `"` + html + `"`, 200, true, ""},
 	}
 	for _, style := range []EndpointFailureStyle{EndpointFailureCodes, EndpointFailureRelay} {
-		s := start(t, Options{EndpointFailure: style, DeliveryTimeout: 300 * time.Millisecond})
+		// A second: short enough for the timing-out case, long enough that no answering
+		// endpoint times out on a busy machine.
+		s := start(t, Options{EndpointFailure: style, DeliveryTimeout: time.Second})
 		tok := token(t, s)
 		for _, ep := range endpoints {
 			t.Run(string(style)+"/"+ep.name, func(t *testing.T) {
