@@ -74,13 +74,16 @@ type Config struct {
 // Client calls the Authing management API. It is safe for concurrent use, and shares one
 // management token among all its calls.
 type Client struct {
-	cfg        Config
-	http       *http.Client
-	tokens     *tokenSource
-	throttle   throttle
-	logger     Logger
-	redactions []string
-	redactMu   sync.RWMutex
+	cfg      Config
+	http     *http.Client
+	tokens   *tokenSource
+	throttle throttle
+	logger   Logger
+	// secrets are those the client masks (mask.go): the access key secret, every token
+	// it has held, and the webhook secrets it has read or sent.
+	secrets secretSet
+	// hookSecrets are the webhooks whose secret has been read, at most once each.
+	hookSecrets hookSecretReads
 }
 
 // ConfigError says what makes a Config unusable.
@@ -174,9 +177,9 @@ func New(cfg Config) (*Client, error) {
 			// points; the API never redirects, so treat one as an error instead.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		logger:     cfg.Logger,
-		redactions: []string{cfg.AccessKeySecret},
+		logger: cfg.Logger,
 	}
+	c.secrets.add(cfg.AccessKeySecret)
 	c.tokens = &tokenSource{fetch: c.fetchToken, now: time.Now}
 	return c, nil
 }
@@ -525,22 +528,13 @@ func (c *Client) fetchToken(ctx context.Context) (*token, error) {
 	if data.AccessToken == "" {
 		return nil, answerError("get management token", errors.New("the answer holds no access_token"))
 	}
-	c.redactMu.Lock()
-	c.redactions = append(c.redactions, data.AccessToken)
-	c.redactMu.Unlock()
+	c.secrets.add(data.AccessToken)
 	return newToken(data.AccessToken, data.ExpiresIn, sentAt, c.cfg.AccessKeyID), nil
 }
 
-// redact removes the secret and every token this client has held from s.
+// redact masks every secret the client knows in s.
 func (c *Client) redact(s string) string {
-	c.redactMu.RLock()
-	defer c.redactMu.RUnlock()
-	for _, secret := range c.redactions {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "***")
-		}
-	}
-	return s
+	return c.secrets.maskText(s)
 }
 
 // scrubError keeps a transport error's meaning but drops secrets it might quote.

@@ -151,7 +151,7 @@ func TestListingWithoutTotalCountIsNotAnEmptyPool(t *testing.T) {
 				}
 				_, _ = w.Write([]byte(body + "}"))
 			})
-			c := newTestClient(t, host)
+			c := secretsRead(newTestClient(t, host), "w")
 			got, err := c.ListWebhooks(t.Context())
 			if tt.want == "" {
 				if err != nil || len(got) != 0 {

@@ -68,3 +68,12 @@ func fakeAPI(t *testing.T, h http.HandlerFunc) string {
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
+
+// secretsRead marks the webhooks' secrets as read, for tests of a fake API that does not
+// serve get-webhook and are not about masking.
+func secretsRead(c *Client, webhookIDs ...string) *Client {
+	for _, id := range webhookIDs {
+		c.hookSecrets.settled(id)
+	}
+	return c
+}

@@ -24,13 +24,16 @@ var secretHeaders = []string{"x-authing-token", "x-authing-webhook-secret"}
 type WebhookLog struct {
 	WebhookID string
 	EventName string
-	// RequestBody and ResponseBody are the JSON the API sent (any JSON value).
+	// RequestBody and ResponseBody are the JSON the API sent (any JSON value), in
+	// canonical JSON with every secret the client knows replaced by SecretMarker (see
+	// TriggerWebhook): an endpoint may echo the request, secret headers included.
 	RequestBody  json.RawMessage
 	ResponseBody json.RawMessage
 	// RequestHeaders and ResponseHeaders have lower-case names and text values (JSON text
 	// for values that are not strings). Headers that carry a secret are left out: those
 	// named in secretHeaders, in any letter case, and any whose value is a secret the
-	// client knows (the webhook's, the access key secret, a token).
+	// client knows (the webhook's, the access key secret, a token); secrets inside the
+	// other values are masked. ErrorMessage and EventName are masked too.
 	RequestHeaders     map[string]string
 	ResponseHeaders    map[string]string
 	ResponseStatusCode int
@@ -68,13 +71,20 @@ func (c *Client) GetWebhookLogs(ctx context.Context, webhookID string, limit int
 	if webhookID == "" || limit < 1 || limit > MaxWebhookLogs {
 		return nil, &Error{Operation: "get webhook logs " + webhookID, Err: fmt.Errorf("need a webhook ID and a limit between 1 and %d", MaxWebhookLogs)}
 	}
-	return c.webhookLogs(ctx, webhookID, limit, c.knownSecrets(ctx, webhookID))
+	logs, err := c.webhookLogs(ctx, webhookID, limit)
+	return logs, c.secrets.maskError(err)
 }
 
-// webhookLogs is GetWebhookLogs with the secrets to drop already known, so that a caller
-// reading the logs again and again asks for them once.
-func (c *Client) webhookLogs(ctx context.Context, webhookID string, limit int, secrets []string) ([]WebhookLog, error) {
+// webhookLogs reads the logs, masked of the webhook's secret (read once per webhook, see
+// learnWebhookSecret) and of every other secret the client knows. A webhook that does not
+// exist has no secret to learn; any other failure to read it fails the read, since the
+// logs' bodies may carry it.
+func (c *Client) webhookLogs(ctx context.Context, webhookID string, limit int) ([]WebhookLog, error) {
 	op := "get webhook logs " + webhookID
+	if err := c.learnWebhookSecret(ctx, webhookID); err != nil && !IsNotFound(err) {
+		return nil, secretReadError(op, err)
+	}
+	secrets := c.secrets.list()
 	first, err := c.logPage(ctx, webhookID, 1, min(limit, pageLimit))
 	if err != nil {
 		return nil, err
@@ -117,9 +127,12 @@ func (c *Client) webhookLogs(ctx context.Context, webhookID string, limit int, s
 			return nil, answerError(op, fmt.Errorf("the logs are not in time order (%s comes after %s), so the latest cannot be told", text, out[i-1].Timestamp))
 		}
 		out[i] = WebhookLog{
-			WebhookID: l.WebhookID, EventName: l.EventName, RequestBody: l.RequestBody, ResponseBody: l.ResponseBody,
-			RequestHeaders: scrubHeaders(l.RequestHeaders, secrets), ResponseHeaders: scrubHeaders(l.ResponseHeaders, secrets),
-			ResponseStatusCode: l.ResponseStatusCode, Timestamp: text, Time: t, Success: l.Success, ErrorMessage: l.ErrorMessage,
+			WebhookID: l.WebhookID, EventName: c.secrets.maskText(l.EventName),
+			RequestBody: c.secrets.maskRaw(l.RequestBody), ResponseBody: c.secrets.maskRaw(l.ResponseBody),
+			RequestHeaders:     c.scrubHeaders(l.RequestHeaders, secrets),
+			ResponseHeaders:    c.scrubHeaders(l.ResponseHeaders, secrets),
+			ResponseStatusCode: l.ResponseStatusCode, Timestamp: text, Time: t, Success: l.Success,
+			ErrorMessage: c.secrets.maskString(l.ErrorMessage),
 		}
 	}
 	return out, nil
@@ -159,22 +172,9 @@ func (c *Client) logOrder(ctx context.Context, op string, w window, held map[int
 	return a.Before(b), nil
 }
 
-// knownSecrets are the secrets a log header must not carry: the webhook's own, when
-// get-webhook can be read (a failure leaves the name rule to do the work), and those the
-// client holds.
-func (c *Client) knownSecrets(ctx context.Context, webhookID string) []string {
-	c.redactMu.RLock()
-	secrets := slices.Clone(c.redactions)
-	c.redactMu.RUnlock()
-	if w, err := c.GetWebhook(ctx, webhookID); err == nil && w.Secret != "" {
-		secrets = append(secrets, w.Secret)
-	}
-	return secrets
-}
-
 // scrubHeaders renders logged headers as lower-case names and text values, without the
-// headers that carry a secret.
-func scrubHeaders(raw json.RawMessage, secrets []string) map[string]string {
+// headers that carry a secret, and with every secret in the others masked.
+func (c *Client) scrubHeaders(raw json.RawMessage, secrets []string) map[string]string {
 	out := map[string]string{}
 	var headers map[string]json.RawMessage
 	if json.Unmarshal(raw, &headers) != nil {
@@ -192,7 +192,7 @@ func scrubHeaders(raw json.RawMessage, secrets []string) map[string]string {
 		if slices.Contains(secretHeaders, name) || isSecret(strings.TrimSpace(text), secrets) {
 			continue
 		}
-		out[name] = text
+		out[c.secrets.maskText(name)] = c.secrets.maskString(text)
 	}
 	return out
 }

@@ -23,6 +23,7 @@ type WebhookInput struct {
 // CreateWebhook creates a webhook. It is not idempotent: like a trigger, it is retried
 // only when the request surely was not processed, and a failure carries an Outcome.
 func (c *Client) CreateWebhook(ctx context.Context, in WebhookInput) (Webhook, error) {
+	c.rememberSent(in)
 	var w Webhook
 	err := c.do(ctx, request{op: "create webhook", method: http.MethodPost, path: "create-webhook", body: in, nonIdempotent: true}, &w)
 	if err == nil && w.WebhookID == "" {
@@ -30,6 +31,7 @@ func (c *Client) CreateWebhook(ctx context.Context, in WebhookInput) (Webhook, e
 		e.Outcome = MayHaveTakenEffect
 		return Webhook{}, e
 	}
+	c.rememberAnswer(w, err)
 	return w, err
 }
 
@@ -40,12 +42,14 @@ func (c *Client) UpdateWebhook(ctx context.Context, webhookID string, in Webhook
 		WebhookID string `json:"webhookId"`
 		WebhookInput
 	}{webhookID, in}
+	c.rememberSent(in)
 	var w Webhook
 	op := "update webhook " + webhookID
 	err := c.do(ctx, request{op: op, method: http.MethodPost, path: "update-webhook", body: body}, &w)
 	if err == nil && w.WebhookID != webhookID {
 		return Webhook{}, answerError(op, fmt.Errorf("the answer is about webhook %q, not the one updated", w.WebhookID))
 	}
+	c.rememberAnswer(w, err)
 	return w, err
 }
 
@@ -82,4 +86,22 @@ func (c *Client) ListWebhookEvents(ctx context.Context) (EventList, error) {
 	var l EventList
 	err := c.do(ctx, request{op: "get webhook event list", method: http.MethodGet, path: "get-webhook-event-list"}, &l)
 	return l, err
+}
+
+// rememberSent adds a secret being sent to the secrets the client masks, before the
+// call, so that an error quoting it is masked too.
+func (c *Client) rememberSent(in WebhookInput) {
+	if in.Secret != nil {
+		c.secrets.add(*in.Secret)
+	}
+}
+
+// rememberAnswer adds the secret of a webhook an answer describes. The webhook's secret
+// counts as read only when the answer shows it: an update that leaves the secret out
+// says nothing about it.
+func (c *Client) rememberAnswer(w Webhook, err error) {
+	if err == nil && w.Secret != "" {
+		c.secrets.add(w.Secret)
+		c.hookSecrets.settled(w.WebhookID)
+	}
 }

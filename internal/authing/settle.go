@@ -26,7 +26,7 @@ const CreateClockSkew = 5 * time.Minute
 // Delivery is one delivery of a webhook found in its logs.
 type Delivery struct {
 	// Response is what the endpoint answered (responseBody) in canonical JSON, "null"
-	// when the log has none.
+	// when the log has none, masked like TriggerResult.Response.
 	Response string
 	// At is the delivery's time.
 	At time.Time
@@ -55,11 +55,10 @@ type DeliverySearch struct {
 func (c *Client) FindDelivery(ctx context.Context, webhookID, firingID string) DeliverySearch {
 	var s DeliverySearch
 	wait := settlePoll.first
-	secrets := c.knownSecrets(ctx, webhookID)
 	for {
-		logs, err := c.webhookLogs(ctx, webhookID, settleLogs, secrets)
+		logs, err := c.webhookLogs(ctx, webhookID, settleLogs)
 		if err != nil {
-			s.Err = err
+			s.Err = c.secrets.maskError(err)
 		} else {
 			s.Reads++
 			for _, l := range logs {

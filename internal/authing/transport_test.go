@@ -213,7 +213,7 @@ func TestServerThatNeverAnswersIsBounded(t *testing.T) {
 		}
 	})
 	t.Cleanup(func() { close(stop) })
-	c := newTestClient(t, host, func(c *Config) { c.ResponseHeaderTimeout = 50 * time.Millisecond })
+	c := secretsRead(newTestClient(t, host, func(c *Config) { c.ResponseHeaderTimeout = 50 * time.Millisecond }), "w")
 	calls := map[string]func(ctx context.Context) error{
 		"list-webhooks": func(ctx context.Context) error { _, err := c.ListWebhooks(ctx); return err },
 		"get-webhook":   func(ctx context.Context) error { _, err := c.GetWebhook(ctx, "w"); return err },

@@ -233,7 +233,7 @@ func TestTriggerAnswerWithUnexpectedDataIsAFiring(t *testing.T) {
 		_, _ = w.Write([]byte(`{"statusCode":200,"requestId":"r9","data":"fired, but data is not an object"}`))
 	}))
 	t.Cleanup(srv.Close)
-	_, err := newTestClient(t, srv.URL).TriggerWebhook(t.Context(), TriggerInput{WebhookID: "w"})
+	_, err := secretsRead(newTestClient(t, srv.URL), "w").TriggerWebhook(t.Context(), TriggerInput{WebhookID: "w"})
 	e := asError(t, err)
 	if e.Outcome != MayHaveTakenEffect || e.RequestID != "r9" || !strings.Contains(err.Error(), "unexpected shape") {
 		t.Fatalf("outcome %v: %v", e.Outcome, err)
@@ -249,7 +249,7 @@ func TestTriggerSendsOnlyWhatItHas(t *testing.T) {
 		body = string(b)
 		_, _ = w.Write([]byte(`{"statusCode":200,"data":{}}`))
 	})
-	res, err := newTestClient(t, host).TriggerWebhook(t.Context(), TriggerInput{WebhookID: "w1", RequestHeaders: map[string]string{}})
+	res, err := secretsRead(newTestClient(t, host), "w1").TriggerWebhook(t.Context(), TriggerInput{WebhookID: "w1", RequestHeaders: map[string]string{}})
 	if err != nil || res.Response != "null" {
 		t.Fatalf("got %q, %v; want null", res.Response, err)
 	}

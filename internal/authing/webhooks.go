@@ -125,7 +125,14 @@ func (c *Client) listPage(ctx context.Context, page, limit int) (pageData[Webhoo
 // or whose data is null or absent. Any other failure (an HTTP 404 from a server or proxy
 // without the route, a 403, a 5xx) is an ordinary error, and so is an answer about a
 // different webhook.
+//
+// The webhook's secret, when the answer has one, joins the secrets the client masks, and
+// counts as read for the masking of answers (see TriggerWebhook).
 func (c *Client) GetWebhook(ctx context.Context, webhookID string) (Webhook, error) {
+	return c.getWebhook(ctx, webhookID)
+}
+
+func (c *Client) getWebhook(ctx context.Context, webhookID string) (Webhook, error) {
 	op := "get webhook " + webhookID
 	if strings.TrimSpace(webhookID) == "" {
 		return Webhook{}, &Error{Operation: op, Err: errors.New("the webhook ID is empty")}
@@ -147,6 +154,8 @@ func (c *Client) GetWebhook(ctx context.Context, webhookID string) (Webhook, err
 	case w.WebhookID != webhookID:
 		return Webhook{}, answerError(op, fmt.Errorf("the answer is about webhook %q, not the one asked for", w.WebhookID))
 	}
+	c.secrets.add(w.Secret)
+	c.hookSecrets.settled(webhookID)
 	return *w, nil
 }
 
@@ -161,14 +170,26 @@ type TriggerInput struct {
 
 // TriggerResult is what the webhook's endpoint answered, as Authing relayed it.
 type TriggerResult struct {
-	// Response is data.response of the answer in canonical JSON ("null" when absent).
+	// Response is data.response of the answer in canonical JSON ("null" when absent),
+	// with every secret the client knows replaced by SecretMarker.
 	Response string
 }
 
 // TriggerWebhook asks Authing to call a webhook once. It is not idempotent: it is retried
 // only after answers that prove the request was not processed (HTTP 429, a refused token,
 // a request that never left). Any other failure is returned with Outcome set.
+//
+// An endpoint may echo the request it got, the webhook's secret header included, so the
+// answer is masked (see SecretMarker) of the webhook's secret, the access key secret and
+// the tokens. The webhook's secret is read with get-webhook before the first firing of
+// each webhook (once per webhook for the client's life); when it cannot be read, nothing
+// is fired and the error says why, with Outcome NotProcessed.
 func (c *Client) TriggerWebhook(ctx context.Context, in TriggerInput) (TriggerResult, error) {
+	res, err := c.triggerWebhook(ctx, in)
+	return res, c.secrets.maskError(err)
+}
+
+func (c *Client) triggerWebhook(ctx context.Context, in TriggerInput) (TriggerResult, error) {
 	op := "trigger webhook " + in.WebhookID
 	if strings.TrimSpace(in.WebhookID) == "" {
 		return TriggerResult{}, &Error{Operation: op, Outcome: NotProcessed, Err: errors.New("the webhook ID is empty")}
@@ -184,6 +205,9 @@ func (c *Client) TriggerWebhook(ctx context.Context, in TriggerInput) (TriggerRe
 		}
 		body["requestBody"] = in.RequestBody
 	}
+	if err := c.learnWebhookSecret(ctx, in.WebhookID); err != nil {
+		return TriggerResult{}, secretReadError(op, err)
+	}
 	var data struct {
 		Response json.RawMessage `json:"response"`
 	}
@@ -193,7 +217,7 @@ func (c *Client) TriggerWebhook(ctx context.Context, in TriggerInput) (TriggerRe
 	}
 	resp := []byte("null")
 	if len(data.Response) > 0 {
-		canon, cerr := CanonicalJSON(data.Response)
+		canon, cerr := c.secrets.maskJSON(data.Response)
 		if cerr != nil {
 			e := answerError(op, cerr)
 			e.Outcome = MayHaveTakenEffect
@@ -202,4 +226,33 @@ func (c *Client) TriggerWebhook(ctx context.Context, in TriggerInput) (TriggerRe
 		resp = canon
 	}
 	return TriggerResult{Response: string(resp)}, nil
+}
+
+// secretReadError is the failure of a call that could not read the webhook's secret,
+// which it needed before sending anything: the call was not made. A webhook that does
+// not exist stays IsNotFound.
+func secretReadError(op string, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		cp := *e
+		cp.Operation = op + ": " + e.Operation
+		cp.Outcome = NotProcessed
+		if !e.NotFound {
+			cp.Err = fmt.Errorf("the webhook's secret could not be read, so an answer could not be cleaned of it; nothing was sent: %w", errOrMessage(e))
+			cp.Message = ""
+		}
+		return &cp
+	}
+	return &Error{Operation: op, Outcome: NotProcessed, Err: fmt.Errorf("the webhook's secret could not be read, so an answer could not be cleaned of it; nothing was sent: %w", err)}
+}
+
+// errOrMessage is what went wrong in e, as an error.
+func errOrMessage(e *Error) error {
+	switch {
+	case e.Err != nil && e.Message != "":
+		return fmt.Errorf("%s: %w", e.Message, e.Err)
+	case e.Err != nil:
+		return e.Err
+	}
+	return errors.New(e.Message)
 }
