@@ -1,7 +1,9 @@
 // Command authing-emulator serves a local Authing management API on a loopback port, for
 // trying the provider and for its tests. It accepts one access key, seeds webhooks that
-// point at its built-in receiver, and serves until interrupted. With -receiver-only it
-// serves only the receiver, for live acceptance runs whose deliveries a real Authing makes.
+// point at its built-in receiver, and serves until interrupted. The receiver can play a
+// service that is not ready yet, and real events can be sent (-help shows how). With
+// -receiver-only it serves only the receiver, for live acceptance runs whose deliveries a
+// real Authing makes.
 package main
 
 import (

@@ -4,8 +4,10 @@
 // the response envelope, management tokens (JWTs with scoped_userpool_id and a
 // configurable lifetime), the limit <= 50 rule, 401 for a bad or expired token and
 // HTTP 429 throttling. Its trigger-webhook really delivers an HTTP request to the
-// webhook's URL (loopback only) and relays the answer. A built-in receiver under
-// /_emulator/receiver/ answers deliveries, so a demo needs no second program.
+// webhook's URL (loopback only) and relays the answer, or answers an endpoint's failure in
+// either style Authing's documents allow (EndpointFailureStyle). A built-in receiver under
+// /_emulator/receiver/ answers deliveries, so a demo needs no second program; it can play
+// a service that is not ready yet (SetReceiver). EmitEvent sends real events.
 //
 // Tests inject faults per route (InjectFault) and read counters (Stats); a standalone
 // user reads the same counters at /_emulator/stats.
