@@ -1,5 +1,9 @@
 data "authing_webhook" "deploy" {
-  webhook_id = "6229ffaxxxxxxxxcade3e3d9"
+  webhook_id = var.webhook_id # such as "6229ffaxxxxxxxxcade3e3d9"
+}
+
+variable "webhook_id" {
+  type = string
 }
 
 output "deploy_webhook_events" {
