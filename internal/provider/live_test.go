@@ -217,6 +217,8 @@ var liveSkips = map[string]string{
 	"TestAccWebhooksDataSource_eventFilterIsChecked":                     "counts the emulator's list requests",
 	"TestAccWebhookDataSource_byName":                                    "adds webhooks with the same name through the emulator",
 	"TestAccCLI_importWithoutAnIDSaysHow":                                "counts the emulator's requests",
+	"TestAccDocs_snippetsRunAsWritten":                                   "applies the documentation's snippets to an emulator holding the webhooks they name",
+	"TestAccDemo_printsNoWarningLines":                                   "runs make demo, which starts its own emulator",
 }
 
 // liveSkipped records the tests live mode skipped, for the report.
@@ -273,6 +275,11 @@ type liveAPI struct {
 	sent     int
 	lastSent time.Time
 }
+
+// liveUserAgent is the User-Agent of the tests' own client and of the sweeper: like the
+// provider's, it names the project, and it says which part of it calls, so that the
+// owner of a user pool can tell the tests' requests in Authing's logs.
+const liveUserAgent = "terraform-provider-authing/" + authing.DevVersion + " (acceptance tests)"
 
 func newLiveAPI(target *liveTarget) *liveAPI {
 	return &liveAPI{target: target, http: &http.Client{
@@ -350,6 +357,7 @@ func (c *liveAPI) send(ctx context.Context, method, verb string, query url.Value
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("User-Agent", liveUserAgent)
 	for k, v := range headers {
 		req.Header[k] = v
 	}

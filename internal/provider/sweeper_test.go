@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"regexp"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,5 +101,35 @@ func TestSweeperDeletesOnlyTestWebhooks(t *testing.T) {
 	}
 	if again, err := sweepWebhooks(t.Context(), api); err != nil || len(again) != 0 {
 		t.Errorf("a second sweep deleted %q (%v), want nothing", again, err)
+	}
+}
+
+// The tests' own client and the sweeper say who they are in User-Agent, as the provider
+// does, instead of Go's default: every request of a sweep carries liveUserAgent.
+func TestSweeperSendsItsUserAgent(t *testing.T) {
+	emu, err := emulator.New(emulator.Options{Keys: []emulator.AccessKey{{ID: testKeyID, Secret: testSecret}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu.AddWebhook(emulator.Webhook{Name: testNamePrefix + "0123abcd-ua", URL: placeholderURL, Events: []string{"test"}})
+	var mu sync.Mutex
+	agents := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		agents[r.UserAgent()]++
+		mu.Unlock()
+		emu.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+
+	swept, err := sweepWebhooks(t.Context(), newLiveAPI(&liveTarget{host: srv.URL, keyID: testKeyID, secret: testSecret}))
+	if err != nil || len(swept) != 1 {
+		t.Fatalf("swept %q, %v; want the one test webhook", swept, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// A token, a list and a delete at least, each with the tests' own User-Agent.
+	if len(agents) != 1 || agents[liveUserAgent] < 3 {
+		t.Fatalf("User-Agents sent: %v; want only %q", agents, liveUserAgent)
 	}
 }

@@ -202,10 +202,51 @@ var eventNameValidator = stringCheck{
 		if eventNameSyntax.MatchString(name) {
 			return nil
 		}
-		msg := fmt.Sprintf("%q is not a webhook event name: event names are lower-case words joined by colons, never dots", name)
+		msg := fmt.Sprintf("%q is not a webhook event name: %s.", name, eventNameFault(name))
 		if s := suggestEvent(name, documentedEvents); s != "" {
-			msg += fmt.Sprintf("; did you mean %q?", s)
+			msg += fmt.Sprintf(" Did you mean %q?", s)
 		}
-		return invalid(p, "Invalid webhook event", msg+".")
+		return invalid(p, "Invalid webhook event", msg)
 	},
+}
+
+// eventNameFault says what is wrong with a name that eventNameSyntax refuses: the rule it
+// breaks, not the whole rule, so that "User:Created" is not told about dots.
+func eventNameFault(name string) string {
+	var faults []string
+	if strings.ToLower(name) != name {
+		faults = append(faults, "event names are lower case")
+	}
+	if strings.Contains(name, ".") {
+		faults = append(faults, "words are joined by colons, never dots")
+	}
+	if len(faults) == 0 || !eventNameSyntax.MatchString(strings.ReplaceAll(strings.ToLower(name), ".", ":")) {
+		faults = append(faults, "event names are words of lower-case letters, digits and hyphens, joined by single colons")
+	}
+	return strings.Join(faults, "; ")
+}
+
+// secretConflictValidator refuses secret_wo together with secret, once and at secret_wo:
+// a ConflictsWith on each attribute reported the one conflict twice.
+type secretConflictValidator struct{}
+
+func (secretConflictValidator) Description(context.Context) string {
+	return "conflicts with secret"
+}
+
+func (v secretConflictValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (secretConflictValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() {
+		return
+	}
+	var secret types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secret"), &secret)...)
+	if resp.Diagnostics.HasError() || secret.IsNull() {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Conflicting webhook secrets",
+		"secret and secret_wo are both set. Keep one: secret_wo (write-only, Terraform 1.11 or later, never stored) or secret (kept in state as sensitive).")
 }

@@ -60,8 +60,13 @@ func TestStringValidators(t *testing.T) {
 		{"relative webhook URL", webhookURLValidator, "/authing", `attr: Invalid webhook URL`},
 		{"ftp webhook URL", webhookURLValidator, "ftp://hooks.example.com", `not an absolute http:// or https:// URL`},
 		{"webhook URL", webhookURLValidator, "https://hooks.example.com/authing", ""},
-		{"event with a dot", eventNameValidator, "user.created", `attr: Invalid webhook event: "user.created" is not a webhook event name.*did you mean "user:created"`},
-		{"event in upper case", eventNameValidator, "LOGIN", `did you mean "login"`},
+		{"event with a dot", eventNameValidator, "user.created", `^attr: Invalid webhook event: "user.created" is not a webhook event name: words are joined by colons, never dots. Did you mean "user:created"\?\n$`},
+		{"event in upper case", eventNameValidator, "LOGIN", `^attr: Invalid webhook event: "LOGIN" is not a webhook event name: event names are lower case. Did you mean "login"\?\n$`},
+		{"event in title case", eventNameValidator, "User:Created", `^attr: Invalid webhook event: "User:Created" is not a webhook event name: event names are lower case. Did you mean "user:created"\?\n$`},
+		{"event with both faults", eventNameValidator, "User.Created", `: event names are lower case; words are joined by colons, never dots. Did you mean "user:created"\?\n$`},
+		{"event with a space", eventNameValidator, "user created", `: event names are words of lower-case letters, digits and hyphens, joined by single colons. Did you mean "user:created"\?\n$`},
+		{"event in upper case with a space", eventNameValidator, "User Created", `: event names are lower case; event names are words of lower-case letters, digits and hyphens, joined by single colons. Did you mean "user:created"\?\n$`},
+		{"event far from any", eventNameValidator, "Zzzzzzzzz", `: event names are lower case.\n$`},
 		{"event", eventNameValidator, "user:created", ""},
 	}
 	for _, tt := range tests {
@@ -171,7 +176,7 @@ func TestValidateCallsRefuseBadInput(t *testing.T) {
 		{"bad timeout", p.validateResource("authing_webhook_trigger", map[string]tftypes.Value{"webhook_id": str("w"), "timeouts": timeoutsBlock(t, trigger, map[string]string{"create": "soon"})}), `Time Duration`},
 		{"event with a dot", p.validateResource("authing_webhook", map[string]tftypes.Value{
 			"name": str("n"), "url": str("https://hooks.example.com"), "events": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("user.created")}),
-		}), `did you mean "user:created"`},
+		}), `Did you mean "user:created"`},
 		{"regex that does not compile", p.validateDataSource("authing_webhooks", map[string]tftypes.Value{"name_regex": str("a(")}), `Invalid regular expression`},
 	}
 	for _, tt := range tests {
@@ -200,5 +205,47 @@ func TestHeadersValidatorReportsInNameOrder(t *testing.T) {
 	}
 	if want := []string{`h["A a"]`, `h["B b"]`, `h["C c"]`, `h["D d"]`, `h["E e"]`}; !slices.Equal(got, want) {
 		t.Fatalf("paths %v, want %v", got, want)
+	}
+}
+
+// secret and secret_wo together are one conflict, reported once, at secret_wo, with what
+// to do (a ConflictsWith on each attribute reported it twice).
+func TestValidateSecretConflictReportedOnce(t *testing.T) {
+	p := newProtocolServer(t)
+	resp, err := p.server.ValidateResourceConfig(t.Context(), &tfprotov6.ValidateResourceConfigRequest{
+		TypeName: "authing_webhook",
+		Config: dynamicValue(t, p.schema.ResourceSchemas["authing_webhook"], map[string]tftypes.Value{
+			"name": str("n"), "url": str("https://hooks.example.com"),
+			"events": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("login")}),
+			"secret": str("s1"), "secret_wo": str("s2"),
+		}),
+		ClientCapabilities: &tfprotov6.ValidateResourceConfigClientCapabilities{WriteOnlyAttributesAllowed: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Conflicting webhook secrets: secret and secret_wo are both set. Keep one: secret_wo (write-only, Terraform 1.11 or later, never stored) or secret (kept in state as sensitive).\n"
+	if got := errorText(resp.Diagnostics); got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	if len(resp.Diagnostics) != 1 || !slices.Equal(resp.Diagnostics[0].Attribute.Steps(), tftypes.NewAttributePath().WithAttributeName("secret_wo").Steps()) {
+		t.Fatalf("want one diagnostic at secret_wo, got %+v", resp.Diagnostics)
+	}
+	for _, one := range []string{"secret", "secret_wo"} {
+		attrs := map[string]tftypes.Value{
+			"name": str("n"), "url": str("https://hooks.example.com"),
+			"events": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("login")}),
+			one:      str("s1"),
+		}
+		resp, err := p.server.ValidateResourceConfig(t.Context(), &tfprotov6.ValidateResourceConfigRequest{
+			TypeName: "authing_webhook", Config: dynamicValue(t, p.schema.ResourceSchemas["authing_webhook"], attrs),
+			ClientCapabilities: &tfprotov6.ValidateResourceConfigClientCapabilities{WriteOnlyAttributesAllowed: true},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := errorText(resp.Diagnostics); got != "" {
+			t.Errorf("%s alone refused: %s", one, got)
+		}
 	}
 }

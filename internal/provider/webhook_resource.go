@@ -118,12 +118,11 @@ func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			},
 			"secret": schema.StringAttribute{
 				Optional: true, Sensitive: true,
-				Validators:  []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("secret_wo"))},
 				Description: "Signing secret Authing uses for the webhook's requests. It is stored in state (as sensitive); with Terraform 1.11 or later prefer `secret_wo`, which is not.",
 			},
 			"secret_wo": schema.StringAttribute{
 				Optional: true, Sensitive: true, WriteOnly: true,
-				Validators:  []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("secret"))},
+				Validators:  []validator.String{secretConflictValidator{}},
 				Description: "Signing secret, write-only: sent to Authing by the apply that brings it in (on create, or replacing `secret`) and whenever `secret_wo_version` changes, never stored in state or plan. Needs Terraform 1.11 or later.",
 			},
 			"secret_wo_version": schema.Int64Attribute{

@@ -103,7 +103,7 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Description: "When set, destroying this resource fires the webhook once more, with these headers and body: a teardown notice. " +
 					"The destroy half of a replacement fires it too, with the values of the firing being replaced, before the new firing. " +
 					"Changing it is an update in place and fires nothing. A teardown firing that fails fails the destroy and keeps the state; " +
-					"remove `on_destroy` and apply to destroy silently. Works with OpenTofu and every Terraform version; on Terraform 1.14+ the action's `before_destroy` and `after_destroy` events are an alternative.",
+					"remove `on_destroy` and apply to destroy silently. Works with OpenTofu and every Terraform version; on Terraform 1.16+ the action's `before_destroy` and `after_destroy` events are an alternative.",
 				Attributes: map[string]schema.Attribute{
 					"request_headers": schema.MapAttribute{
 						Optional:    true,

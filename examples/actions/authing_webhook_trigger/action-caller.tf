@@ -2,9 +2,9 @@
 # action serves several resources. on_failure = continue makes a failed firing a warning
 # and lets the apply go on; halt, the default, fails the apply.
 #
-# By hand, for one of the callers:
+# By hand, for one of the callers (quoted, so that the shell keeps the index's quotes):
 #
-#   terraform apply -invoke=action.authing_webhook_trigger.deployed -target=terraform_data.services["api"]
+#   terraform apply -invoke=action.authing_webhook_trigger.deployed -target='terraform_data.services["api"]'
 action "authing_webhook_trigger" "deployed" {
   config {
     webhook_id   = var.webhook_id

@@ -1,4 +1,4 @@
-# Fire the webhook after every deploy of the service behind it (Terraform 1.14+).
+# Fire the webhook after every deploy of the service behind it (Terraform 1.14.1+).
 action "authing_webhook_trigger" "smoke" {
   config {
     webhook_id   = var.webhook_id
