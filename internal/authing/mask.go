@@ -290,12 +290,25 @@ func charPattern(c formChar, depth int) string {
 	return "(?:" + strings.Join(alts, "|") + ")"
 }
 
+// Masker replaces given secrets in text with SecretMarker, with the same rules as the
+// client's answers: as is, inside longer strings, and in every JSON form (escapes, JSON
+// held in strings at any depth). The zero value knows no secret. It is safe for
+// concurrent use.
+type Masker struct{ set secretSet }
+
+// Add adds secrets to mask; empty ones are ignored.
+func (m *Masker) Add(secrets ...string) { m.set.add(secrets...) }
+
+// Mask returns text with every secret added replaced by SecretMarker. Text that is JSON
+// and holds a secret comes back as canonical JSON.
+func (m *Masker) Mask(text string) string { return m.set.maskString(text) }
+
 // Mask replaces every secret the client knows in text with SecretMarker: the access key
 // secret, every token it has held, and the webhook secrets it has read or sent. The
 // client's answers and errors are masked already; Mask is for text built from them
 // elsewhere.
 func (c *Client) Mask(text string) string {
-	return c.secrets.maskText(text)
+	return c.secrets.maskString(text)
 }
 
 // hookSecretReads remembers which webhooks' secrets the client has read, so that each is

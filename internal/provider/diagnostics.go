@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/authing/terraform-provider-authing/internal/authing"
 )
 
@@ -81,4 +83,42 @@ func errorDetail(err error, text outcomeText) string {
 		line("Cause", cause)
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// masked returns diags with every secret the client knows replaced in their summaries and
+// details (authing.Client.Mask): the client's answers and errors are masked already, and
+// this keeps text the provider builds from them, or from anything else, masked too.
+func masked(client *authing.Client, diags diag.Diagnostics) diag.Diagnostics {
+	if client == nil || len(diags) == 0 {
+		return diags
+	}
+	out := make(diag.Diagnostics, 0, len(diags))
+	for _, d := range diags {
+		summary, detail := client.Mask(d.Summary()), client.Mask(d.Detail())
+		if summary == d.Summary() && detail == d.Detail() {
+			out = append(out, d)
+			continue
+		}
+		var at diag.DiagnosticWithPath
+		switch {
+		case asPath(d, &at) && d.Severity() == diag.SeverityError:
+			out = append(out, diag.NewAttributeErrorDiagnostic(at.Path(), summary, detail))
+		case asPath(d, &at):
+			out = append(out, diag.NewAttributeWarningDiagnostic(at.Path(), summary, detail))
+		case d.Severity() == diag.SeverityError:
+			out = append(out, diag.NewErrorDiagnostic(summary, detail))
+		default:
+			out = append(out, diag.NewWarningDiagnostic(summary, detail))
+		}
+	}
+	return out
+}
+
+// asPath reports whether d has an attribute path, and sets *at to it.
+func asPath(d diag.Diagnostic, at *diag.DiagnosticWithPath) bool {
+	p, ok := d.(diag.DiagnosticWithPath)
+	if ok {
+		*at = p
+	}
+	return ok
 }

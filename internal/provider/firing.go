@@ -63,6 +63,11 @@ type firing struct {
 // diagnostic that names the firing ID and says, through outcome, whether the webhook may
 // have fired. It is attributed to webhook_id only when the webhook does not exist.
 func fire(ctx context.Context, client *authing.Client, in authing.TriggerInput, firingID string, outcome outcomeText) (firing, diag.Diagnostics) {
+	result, diags := fireOnce(ctx, client, in, firingID, outcome)
+	return result, masked(client, diags)
+}
+
+func fireOnce(ctx context.Context, client *authing.Client, in authing.TriggerInput, firingID string, outcome outcomeText) (firing, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var carried bool
 	in.RequestHeaders, carried = withFiringID(in.RequestHeaders, firingID)

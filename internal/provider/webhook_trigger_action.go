@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -16,8 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/authing/terraform-provider-authing/internal/authing"
 )
 
 var _ action.ActionWithConfigure = (*webhookTriggerAction)(nil)
@@ -120,66 +117,23 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	summary := summarize(result.response, writeOnlyValues(in))
+	hide := echoMasker(client, in)
+	summary := summarize(hide(result.response))
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Webhook %s answered: %s", in.WebhookID, summary)})
 	if problems := unmetExpectations(result.response, expect); len(problems) > 0 {
 		resp.Diagnostics.AddError("Webhook answer did not match expect",
-			fmt.Sprintf("Webhook %s fired, but its answer did not have what expect asks for:\n- %s\n\nThe answer began: %s", in.WebhookID, strings.Join(problems, "\n- "), summary))
+			hide(fmt.Sprintf("Webhook %s fired, but its answer did not have what expect asks for:\n- %s", in.WebhookID, strings.Join(problems, "\n- ")))+
+				"\n\nThe answer began: "+summary)
 	}
 }
 
-// summarize shortens an answer for a progress line, and hides the given values in case
-// the endpoint echoed them; the longest first, so that a value holding another is hidden
-// whole.
-func summarize(response string, hidden []string) string {
-	hidden = slices.Clone(hidden)
-	slices.SortFunc(hidden, func(a, b string) int { return len(b) - len(a) })
-	for _, v := range hidden {
-		if len(v) >= 4 {
-			response = strings.ReplaceAll(response, v, "***")
-		}
-	}
+// summarize shortens an answer, already masked (echoMasker), for a progress line.
+func summarize(response string) string {
 	if utf8.RuneCountInString(response) <= progressLimit {
 		return response
 	}
 	runes := []rune(response)
 	return string(runes[:progressLimit]) + "… (truncated)"
-}
-
-// writeOnlyValues lists the request's header values and the strings of its body, as sent
-// and as JSON would escape them. Both inputs are write-only because they may hold secrets
-// (a token, an ephemeral value), which must not come back through an echoed answer.
-func writeOnlyValues(in authing.TriggerInput) []string {
-	var values []string
-	add := func(v string) {
-		values = append(values, v)
-		if quoted, err := json.Marshal(v); err == nil {
-			values = append(values, string(quoted[1:len(quoted)-1]))
-		}
-	}
-	for _, v := range in.RequestHeaders {
-		add(v)
-	}
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case string:
-			add(v)
-		case map[string]any:
-			for _, e := range v {
-				walk(e)
-			}
-		case []any:
-			for _, e := range v {
-				walk(e)
-			}
-		}
-	}
-	var body any
-	if json.Unmarshal(in.RequestBody, &body) == nil {
-		walk(body)
-	}
-	return values
 }
 
 // unmetExpectations compares top-level keys of the answer with expect.

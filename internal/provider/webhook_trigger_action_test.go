@@ -7,6 +7,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -321,25 +322,70 @@ func TestActionInvokeWithoutCredentials(t *testing.T) {
 	}
 }
 
-func TestSummarizeTruncatesAndHidesHeaderValues(t *testing.T) {
-	got := summarize(`{"echo":"Bearer hunter2-token","pad":"`+strings.Repeat("x", 500)+`"}`, writeOnlyValues(authing.TriggerInput{RequestHeaders: map[string]string{"Authorization": "Bearer hunter2-token"}}))
+func TestSummarizeTruncates(t *testing.T) {
+	hide := echoMasker(nil, authing.TriggerInput{RequestHeaders: map[string]string{"Authorization": "Bearer hunter2-token"}})
+	got := summarize(hide(`{"echo":"Bearer hunter2-token","pad":"` + strings.Repeat("x", 500) + `"}`))
 	if strings.Contains(got, "hunter2") || !strings.HasSuffix(got, "… (truncated)") || len([]rune(got)) > progressLimit+20 {
 		t.Fatalf("got %q", got)
 	}
+	exact := strings.Repeat("é", progressLimit)
+	if got := summarize(exact); got != exact {
+		t.Fatalf("an answer of exactly %d characters was cut", progressLimit)
+	}
 }
 
-// The body is write-only too: its strings, at any depth and as JSON escapes them, are
-// hidden from an echoed answer, and its other values are not.
-func TestSummarizeHidesTheBodysStrings(t *testing.T) {
-	in := authing.TriggerInput{RequestBody: []byte(`{"eventName":"test","data":{"token":"tok-\"quoted\"-1","list":["deep-secret"],"n":12345}}`)}
-	got := summarize(`{"echo":{"eventName":"test","data":{"token":"tok-\"quoted\"-1","list":["deep-secret"],"n":12345}}}`, writeOnlyValues(in))
-	for _, secret := range []string{"quoted", "deep-secret", "test"} {
-		if strings.Contains(got, secret) {
-			t.Fatalf("%q is in %q", secret, got)
+// The action hides a write-only value from an echoed answer by where it came from and what
+// it looks like: common values ("application/json", "true", "test", short ones) stay
+// readable, values that may be secrets are hidden at any depth and as JSON escapes them,
+// whole when one holds another.
+func TestEchoMaskKeepsCommonValuesAndHidesSecrets(t *testing.T) {
+	in := authing.TriggerInput{
+		RequestHeaders: map[string]string{
+			"x-kind": "application/json", "x-flag": "true", "x-event": "user:created",
+			"Authorization": "Bearer hunter2-token", "x-api-key": "abcdefgh", "x-short": "Ab3",
+		},
+		RequestBody: []byte(`{"eventName":"test","data":{"token":"tok-\"quoted\"-1","list":["deep-Secret-9"],"n":12345,"note":"hello world, a plain note"}}`),
+	}
+	hide := echoMasker(nil, in)
+	answer := `{"contentType":"application/json","received":true,"eventName":"test","headers":{"x-kind":"application/json","x-flag":"true","x-event":"user:created","authorization":"Bearer hunter2-token","x-api-key":"abcdefgh","x-short":"Ab3"},` +
+		`"body":{"eventName":"test","data":{"token":"tok-\"quoted\"-1","list":["deep-Secret-9"],"n":12345,"note":"hello world, a plain note"}},"asText":` + strconv.Quote(`{"t":"tok-\"quoted\"-1"}`) + `}`
+	got := hide(answer)
+	for _, kept := range []string{`"contentType":"application/json"`, `"received":true`, `"eventName":"test"`, `"x-flag":"true"`, `"x-event":"user:created"`, `"x-short":"Ab3"`, `12345`, `hello world, a plain note`} {
+		if !strings.Contains(got, kept) {
+			t.Errorf("%s was hidden: %s", kept, got)
 		}
 	}
-	if !strings.Contains(got, "12345") {
-		t.Fatalf("a number was hidden: %q", got)
+	for _, secret := range []string{"hunter2", "Bearer", "abcdefgh", "quoted", "deep-Secret"} {
+		if strings.Contains(got, secret) {
+			t.Errorf("%q is in %s", secret, got)
+		}
+	}
+}
+
+// An echo of the request shows the headers a user sent in the progress line and in the
+// text of a failing expect, except those that may be secrets.
+func TestActionProgressShowsCommonHeaderValues(t *testing.T) {
+	a := newActionEnv(t)
+	progress, diags := a.invoke(map[string]tftypes.Value{
+		"webhook_id":      str(a.webhookID),
+		"request_headers": strMap(map[string]string{"x-kind": "application/json", "x-flag": "true", "authorization": "Bearer hunter2-token-77"}),
+		"request_body":    str(`{"eventName":"deploy.finished","token":"s3cr3t-TOKEN-9999"}`),
+		"expect":          strMap(map[string]string{"method": "GET"}),
+	})
+	got := errorText(diags)
+	all := strings.Join(progress, "\n") + "\n" + got
+	for _, kept := range []string{`"x-kind":"application/json"`, `"x-flag":"true"`, `"eventName":"deploy.finished"`, `key "method" is "POST", expected "GET"`} {
+		if !strings.Contains(all, kept) {
+			t.Errorf("%s is not shown in:\n%s", kept, all)
+		}
+	}
+	if !strings.Contains(got, `"x-kind":"application/json"`) {
+		t.Errorf("the failing expect does not show the answer:\n%s", got)
+	}
+	for _, secret := range []string{"hunter2", "s3cr3t", testSecret} {
+		if strings.Contains(all, secret) {
+			t.Errorf("%q is shown:\n%s", secret, all)
+		}
 	}
 }
 
@@ -773,22 +819,6 @@ resource "terraform_data" "beta" {
 	}
 	if n := env.emu.Stats().Deliveries; n != 4 {
 		t.Fatalf("%d deliveries, want 4: each -invoke fires once, for its target only", n)
-	}
-}
-
-func TestSummarizeBoundaries(t *testing.T) {
-	if got := summarize(`{"echo":"abcd"}`, []string{"abcd"}); strings.Contains(got, "abcd") {
-		t.Fatalf("a four-character header value was not hidden: %q", got)
-	}
-	if got := summarize(`{"echo":"abc"}`, []string{"abc"}); !strings.Contains(got, "abc") {
-		t.Fatalf("a three-character value is too short to hide safely, but was: %q", got)
-	}
-	if got := summarize(`{"echo":"Bearer tok-1234"}`, []string{"tok-1234", "Bearer tok-1234"}); got != `{"echo":"***"}` {
-		t.Fatalf("a value holding another was not hidden whole: %q", got)
-	}
-	exact := strings.Repeat("é", progressLimit)
-	if got := summarize(exact, nil); got != exact {
-		t.Fatalf("an answer of exactly %d characters was cut", progressLimit)
 	}
 }
 
