@@ -150,6 +150,7 @@ var liveSkips = map[string]string{
 	"TestAccWebhook_switchToWriteOnlySecret":                             "reads the secret the emulator holds",
 	"TestActionInvokeEveryInputCombination":                              "counts deliveries at the emulator",
 	"TestActionValidateHeaderWithoutValue":                               "seeds a webhook through the emulator",
+	"TestActionProgressShowsCommonHeaderValues":                          "seeds a webhook through the emulator",
 	"TestAccWebhookTrigger_lifecycleDestroyFalseForgetsWithoutTeardown":  "counts deliveries at the emulator",
 	"TestAccWebhookLogs_documentedFormatOldestFirst":                     "plays an oldest-first log server; the report records the live order and format",
 	"TestAccCLI_actionInvokeEveryInputCombination":                       "counts deliveries at the emulator",
