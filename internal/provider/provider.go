@@ -163,7 +163,7 @@ func (p *AuthingProvider) DataSources(context.Context) []func() datasource.DataS
 
 // Actions lists the action types.
 func (p *AuthingProvider) Actions(context.Context) []func() action.Action {
-	return []func() action.Action{NewWebhookTriggerAction}
+	return []func() action.Action{NewWebhookTriggerAction, NewWebhookReplayAction}
 }
 
 // ListResources lists the list resource types, for terraform query.

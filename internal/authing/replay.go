@@ -1,0 +1,344 @@
+package authing
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ReplayKeyPrefix begins the Idempotency-Key of every replay, so that a replay is told
+// from an original delivery and from a firing of authing_webhook_trigger (whose firing ID
+// is 32 hexadecimal digits) in the delivery logs.
+const ReplayKeyPrefix = "replay-"
+
+// MaxReplayScan bounds the deliveries a read of a replay window looks at: the window
+// reaches back at most this many deliveries from the latest one, whatever its since.
+const MaxReplayScan = 2000
+
+// TestEventName is the event of the console's test deliveries (and of a trigger without
+// a body): never a real event, so never replayed.
+const TestEventName = "test"
+
+// authingHeaders are the headers Authing itself puts on every delivery (its webhook guide
+// and the log example show them), which a replay must not send back: Authing sets its own
+// again, and the secret must never travel as a header value the provider chose.
+var authingHeaders = []string{
+	"user-agent", "accept", "content-type", "content-length", "x-authing-userpool-id",
+	"x-authing-token", "x-authing-webhook-secret",
+}
+
+// connectionHeaders describe a connection or the message framing, not the request: no
+// relay forwards them as given.
+var connectionHeaders = []string{
+	"host", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade", "expect",
+}
+
+var headerName = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$")
+
+// DeliveriesSince returns every delivery of a webhook logged at or after since, oldest
+// first, and how many pages it read.
+//
+// It reads the logs from the latest delivery backwards, a page of up to 50 at a time, in
+// whichever order the server lists them (told as GetWebhookLogs tells it), and stops at
+// the first page that reaches back before since, or at the start of the list. It never
+// looks at more than MaxReplayScan deliveries: a window that reaches further back is an
+// error, so that no delivery in it is silently left out. Pages that shift while they are
+// read (a delivery logged meanwhile) show an entry twice; such a repeat is dropped.
+func (c *Client) DeliveriesSince(ctx context.Context, webhookID string, since time.Time) ([]WebhookLog, int, error) {
+	op := "read the delivery logs of webhook " + webhookID
+	if strings.TrimSpace(webhookID) == "" {
+		return nil, 0, &Error{Operation: op, Err: fmt.Errorf("the webhook ID is empty")}
+	}
+	secrets := c.knownSecrets(ctx, webhookID)
+	first, err := c.logPage(ctx, webhookID, 1, pageLimit)
+	if err != nil {
+		return nil, 1, err
+	}
+	w, err := planWindow(op, first.TotalCount, len(first.List), maxListItems, false)
+	if err != nil || w.total == 0 {
+		return []WebhookLog{}, 1, err
+	}
+	fetch := func(ctx context.Context, page int) ([]wireLog, error) {
+		p, err := c.logPage(ctx, webhookID, page, w.limit)
+		return p.List, err
+	}
+	held := map[int][]wireLog{1: first.List}
+	oldestFirst, err := c.logOrder(ctx, op, w, held, fetch)
+	if err != nil {
+		return nil, len(held), err
+	}
+	lastPage := w.pageOf(w.total - 1)
+	seen := map[string]bool{}
+	var out []WebhookLog
+	reads := len(held)
+	for k := 0; k < lastPage; k++ {
+		page := 1 + k
+		if oldestFirst {
+			page = lastPage - k
+		}
+		list, ok := held[page]
+		if !ok {
+			if list, err = fetch(ctx, page); err != nil {
+				return nil, reads, err
+			}
+			reads++
+		}
+		if oldestFirst {
+			list = slices.Clone(list)
+			slices.Reverse(list)
+		}
+		reachedSince := false
+		for _, l := range list {
+			key := l.identity()
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			t, text, ok := parseTimestamp(l.Timestamp)
+			if !ok {
+				return nil, reads, answerError(op, fmt.Errorf("a log's timestamp %s is neither an ISO 8601 time with a zone nor epoch milliseconds", snippet(l.Timestamp)))
+			}
+			if t.Before(since) {
+				reachedSince = true
+				continue
+			}
+			if len(seen) > MaxReplayScan {
+				return nil, reads, answerError(op, fmt.Errorf("the webhook has more than %d deliveries logged since %s, more than the provider reads for a replay; "+
+					"choose a later since, replay in several windows from the latest backwards, or see the action's documentation", MaxReplayScan, since.Format(time.RFC3339)))
+			}
+			out = append(out, WebhookLog{
+				WebhookID: l.WebhookID, EventName: l.EventName, RequestBody: l.RequestBody, ResponseBody: l.ResponseBody,
+				RequestHeaders: scrubHeaders(l.RequestHeaders, secrets), ResponseHeaders: scrubHeaders(l.ResponseHeaders, secrets),
+				ResponseStatusCode: l.ResponseStatusCode, Timestamp: text, Time: t, Success: l.Success, ErrorMessage: l.ErrorMessage,
+			})
+		}
+		if reachedSince {
+			break
+		}
+	}
+	// Oldest first, whatever local disorder the server's listing had.
+	slices.SortStableFunc(out, func(a, b WebhookLog) int { return a.Time.Compare(b.Time) })
+	return out, reads, nil
+}
+
+// identity tells one logged delivery from another when a page is read twice.
+func (l wireLog) identity() string {
+	b, _ := json.Marshal(l)
+	return string(b)
+}
+
+// ReplayOriginal is a failed delivery of a real event that a replay sends again.
+type ReplayOriginal struct {
+	Log WebhookLog
+	// Key is the Idempotency-Key its replays carry (ReplayKey).
+	Key string
+	// Body is the logged request body in canonical JSON, and Headers the logged request
+	// headers a replay sends back (ReplayHeaders).
+	Body    json.RawMessage
+	Headers map[string]string
+	// Repeats counts the later failed deliveries of the same event and body in the window
+	// (Authing's own retries of it), which this one replay covers.
+	Repeats int
+	// ReplayedAt is set when a successful delivery already carried this original again.
+	ReplayedAt time.Time
+	// Attempts are the times of the failed deliveries that already carried Key: earlier
+	// replays that failed. FindReplay looks past them.
+	Attempts []time.Time
+	// Problem, when not empty, says why this delivery cannot be replayed.
+	Problem string
+}
+
+// ReplayPlan is what a window of a webhook's delivery logs holds for a replay.
+type ReplayPlan struct {
+	// Originals are the failed deliveries of real events in the window, oldest first,
+	// those already replayed included (ReplayedAt set).
+	Originals []ReplayOriginal
+	// Skipped counts the failed deliveries in the window that are not replayed, by reason.
+	Skipped ReplaySkips
+}
+
+// ReplaySkips counts the failed deliveries that a replay leaves alone, by reason.
+type ReplaySkips struct {
+	// Tests are the console's test deliveries (event "test").
+	Tests int
+	// Firings are deliveries that carried an Idempotency-Key that is not a replay's:
+	// firings of authing_webhook_trigger, or triggers with their own key.
+	Firings int
+	// Replays are failed replays: they are retried by replaying their original.
+	Replays int
+	// OtherEvents are deliveries of events that event_names leaves out.
+	OtherEvents int
+	// Redelivered are failures whose event and body Authing delivered later without a
+	// key (its own retry succeeded).
+	Redelivered int
+}
+
+// Total is how many failed deliveries were skipped.
+func (s ReplaySkips) Total() int {
+	return s.Tests + s.Firings + s.Replays + s.OtherEvents + s.Redelivered
+}
+
+// PlanReplay picks, from a webhook's deliveries (DeliveriesSince), the failed deliveries
+// of real events logged from since to until (the zero until: no end) whose event is one
+// of events (empty: every event), oldest first, and marks those that a successful
+// delivery already carried again. A delivery whose event and body failed several times
+// (Authing's own retries) is one original, replayed once; one that a later delivery of
+// the same event and body without a key succeeded is not replayed.
+func PlanReplay(webhookID string, logs []WebhookLog, since, until time.Time, events []string) ReplayPlan {
+	var plan ReplayPlan
+	type delivery struct {
+		log  WebhookLog
+		body string
+	}
+	var succeeded []delivery
+	replayedByKey := map[string]time.Time{}
+	failedByKey := map[string][]time.Time{}
+	for _, l := range logs {
+		if !l.Success {
+			if key := l.RequestHeaders[strings.ToLower(FiringIDHeader)]; strings.HasPrefix(key, ReplayKeyPrefix) {
+				failedByKey[key] = append(failedByKey[key], l.Time)
+			}
+			continue
+		}
+		body, _ := CanonicalJSON(l.RequestBody)
+		succeeded = append(succeeded, delivery{l, string(body)})
+		if key := l.RequestHeaders[strings.ToLower(FiringIDHeader)]; strings.HasPrefix(key, ReplayKeyPrefix) {
+			if _, ok := replayedByKey[key]; !ok {
+				replayedByKey[key] = l.Time
+			}
+		}
+	}
+	// later finds a successful delivery after t of the same event and body, whose key
+	// satisfies keyOK.
+	later := func(t time.Time, event, body string, keyOK func(string) bool) (time.Time, bool) {
+		for _, s := range succeeded {
+			if s.log.Time.After(t) && s.log.EventName == event && s.body == body && keyOK(s.log.RequestHeaders[strings.ToLower(FiringIDHeader)]) {
+				return s.log.Time, true
+			}
+		}
+		return time.Time{}, false
+	}
+	byContent := map[string]int{} // event and body -> index in plan.Originals
+	for _, l := range logs {
+		if l.Success || l.Time.Before(since) || (!until.IsZero() && l.Time.After(until)) {
+			continue
+		}
+		key := l.RequestHeaders[strings.ToLower(FiringIDHeader)]
+		switch {
+		case strings.HasPrefix(key, ReplayKeyPrefix):
+			plan.Skipped.Replays++
+			continue
+		case key != "":
+			plan.Skipped.Firings++
+			continue
+		case l.EventName == TestEventName:
+			plan.Skipped.Tests++
+			continue
+		case len(events) > 0 && !slices.Contains(events, l.EventName):
+			plan.Skipped.OtherEvents++
+			continue
+		}
+		o := ReplayOriginal{Log: l}
+		canon, err := CanonicalJSON(l.RequestBody)
+		if err != nil || !bytes.HasPrefix(canon, []byte("{")) {
+			o.Problem = "its log holds no request body that is a JSON object, which is all Authing's trigger can send"
+			plan.Originals = append(plan.Originals, o)
+			continue
+		}
+		content := l.EventName + "\x00" + string(canon)
+		if i, ok := byContent[content]; ok {
+			plan.Originals[i].Repeats++
+			continue
+		}
+		if _, ok := later(l.Time, l.EventName, string(canon), func(k string) bool { return k == "" }); ok {
+			plan.Skipped.Redelivered++
+			continue
+		}
+		o.Body = canon
+		o.Key = ReplayKey(webhookID, l.Time, l.EventName, canon)
+		o.Headers = ReplayHeaders(l.RequestHeaders)
+		o.Attempts = failedByKey[o.Key]
+		if at, ok := replayedByKey[o.Key]; ok {
+			o.ReplayedAt = at
+		} else if at, ok := later(l.Time, l.EventName, string(canon), func(k string) bool { return strings.HasPrefix(k, ReplayKeyPrefix) }); ok {
+			// A replay of the same event and body made when the window began later, after
+			// this delivery's first failure had fallen out of it.
+			o.ReplayedAt = at
+		}
+		byContent[content] = len(plan.Originals)
+		plan.Originals = append(plan.Originals, o)
+	}
+	return plan
+}
+
+// ReplayKey is the Idempotency-Key of every replay of a delivery: ReplayKeyPrefix and 32
+// hexadecimal digits of a SHA-256 over the webhook, the delivery's instant (UTC, to the
+// nanosecond), its event and its body in canonical JSON. The same delivery gives the same
+// key on every invocation, however its timestamp is written.
+func ReplayKey(webhookID string, at time.Time, event string, canonicalBody []byte) string {
+	h := sha256.New()
+	for _, part := range []string{webhookID, at.UTC().Format(time.RFC3339Nano), event} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	h.Write(canonicalBody)
+	return ReplayKeyPrefix + hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// ReplayHeaders are the logged request headers of a delivery that its replay sends back:
+// all but Authing's own (authingHeaders), those that describe the connection, an
+// Idempotency-Key (the replay carries its own), and any that HTTP would not carry as
+// logged. Logged headers already lack those that carry a known secret.
+func ReplayHeaders(logged map[string]string) map[string]string {
+	out := map[string]string{}
+	for name, value := range logged {
+		lower := strings.ToLower(name)
+		switch {
+		case slices.Contains(authingHeaders, lower), slices.Contains(connectionHeaders, lower), strings.HasPrefix(lower, "proxy-"),
+			lower == strings.ToLower(FiringIDHeader), !headerName.MatchString(name), strings.ContainsAny(value, "\r\n\x00"):
+			continue
+		}
+		out[http.CanonicalHeaderKey(lower)] = value
+	}
+	return out
+}
+
+// FindReplay looks in a webhook's latest delivery logs, as FindDelivery does, for a
+// delivery that carried key and is none of the earlier attempts (their times), reading
+// them again until it is found or ctx ends.
+func (c *Client) FindReplay(ctx context.Context, webhookID, key string, earlier []time.Time) DeliverySearch {
+	var s DeliverySearch
+	wait := settlePoll.first
+	secrets := c.knownSecrets(ctx, webhookID)
+	for {
+		logs, err := c.webhookLogs(ctx, webhookID, settleLogs, secrets)
+		if err != nil {
+			s.Err = err
+		} else {
+			s.Reads++
+			for _, l := range logs {
+				if l.RequestHeaders[strings.ToLower(FiringIDHeader)] != key || slices.ContainsFunc(earlier, l.Time.Equal) {
+					continue
+				}
+				s.Found, s.Err = true, nil
+				s.Delivery = Delivery{Response: "null", At: l.Time, Success: l.Success, StatusCode: l.ResponseStatusCode, ErrorMessage: l.ErrorMessage}
+				if canon, err := CanonicalJSON(l.ResponseBody); err == nil {
+					s.Delivery.Response = string(canon)
+				}
+				return s
+			}
+		}
+		if !sleep(ctx, wait) {
+			return s
+		}
+		wait = min(2*wait, settlePoll.max)
+	}
+}
