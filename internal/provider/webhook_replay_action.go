@@ -244,6 +244,19 @@ func (a *webhookReplayAction) Invoke(ctx context.Context, req action.InvokeReque
 	resp.Diagnostics.Append(replay(ctx, client, w, progress)...)
 }
 
+// minReplayTime is the least time left in which a replay is begun: the trigger call and a
+// read of the logs that confirms it.
+const minReplayTime = 5 * time.Second
+
+// timeLeft reports whether ctx has at least d left.
+func timeLeft(ctx context.Context, d time.Duration) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	deadline, ok := ctx.Deadline()
+	return !ok || time.Until(deadline) >= d
+}
+
 // replayOutcome is what became of one original.
 type replayOutcome int
 
@@ -303,9 +316,9 @@ func replay(ctx context.Context, client *authing.Client, w replayWindow, progres
 		case w.dryRun:
 			progress("%s: would be replayed with %s %s", head, authing.FiringIDHeader, o.Key)
 			continue
-		case ctx.Err() != nil:
+		case !timeLeft(ctx, minReplayTime):
 			counts[replayFailed]++
-			line := head + ": not replayed: the invocation's timeout ran out first"
+			line := head + ": not replayed: too little of timeouts.invoke was left to replay it and read the outcome; invoke again, or raise timeouts.invoke"
 			progress("%s", line)
 			failures = append(failures, line)
 			continue

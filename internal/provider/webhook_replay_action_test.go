@@ -383,3 +383,21 @@ func TestReplayActionPlanChecksEventNames(t *testing.T) {
 		t.Fatalf("planning read logs or fired: %v", st.Requests)
 	}
 }
+
+// A replay is begun only with time left to send it and read its outcome: the rest are
+// reported as not replayed, and the invocation fails saying so.
+func TestReplayActionBeginsNoReplayItCannotFinish(t *testing.T) {
+	r := newReplayEnv(t)
+	r.down()
+	r.emit("user:created", 3)
+	r.up()
+	r.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultSlow, Delay: 2 * time.Second, AfterProcessing: true})
+	timeouts := tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"invoke": tftypes.String}}, map[string]tftypes.Value{"invoke": str("6s")})
+	progress, diags := r.invoke(r.attrs(map[string]tftypes.Value{"timeouts": timeouts}))
+	if got := errorText(diags); !strings.Contains(got, "2 of 3: user:created") || !strings.Contains(got, "too little of timeouts.invoke was left") {
+		t.Fatalf("got %q\n%s", got, strings.Join(progress, "\n"))
+	}
+	if n := len(replaysReceived(r.emu)); n != 1 {
+		t.Fatalf("%d replays sent, want 1", n)
+	}
+}
