@@ -186,7 +186,7 @@ func outcomes(progress []string) []string {
 // Five real events fail while the receiver is down; once it is back, one invocation
 // replays exactly those five, oldest first, with their logged bodies and a key each, and a
 // second invocation replays nothing and says all five were already replayed.
-func TestReplayActionReplaysEachFailedEventOnce(t *testing.T) {
+func TestReplayAction_replaysEachFailedEventOnce(t *testing.T) {
 	r := newReplayEnv(t)
 	r.emit("user:created", 1) // delivered: not replayed
 	r.down()
@@ -231,7 +231,7 @@ func TestReplayActionReplaysEachFailedEventOnce(t *testing.T) {
 
 // The console's test deliveries, firings of authing_webhook_trigger (their own key) and
 // failed replays are not replayed as originals; a failed replay's original is.
-func TestReplayActionSkipsTestsFiringsAndReplays(t *testing.T) {
+func TestReplayAction_skipsTestsFiringsAndReplays(t *testing.T) {
 	r := newReplayEnv(t)
 	c, err := authing.New(authing.Config{Host: r.emu.URL(), AccessKeyID: testKeyID, AccessKeySecret: testSecret})
 	if err != nil {
@@ -274,7 +274,7 @@ func TestReplayActionSkipsTestsFiringsAndReplays(t *testing.T) {
 
 // A replay whose answer is lost after Authing delivered it is settled from the logs and
 // not sent again, now or by the next invocation.
-func TestReplayActionSettlesALostAnswer(t *testing.T) {
+func TestReplayAction_settlesALostAnswer(t *testing.T) {
 	r := newReplayEnv(t)
 	r.down()
 	failed := r.emit("user:created", 3)
@@ -295,7 +295,7 @@ func TestReplayActionSettlesALostAnswer(t *testing.T) {
 	}
 }
 
-func TestReplayActionMaxAndDryRun(t *testing.T) {
+func TestReplayAction_maxAndDryRun(t *testing.T) {
 	r := newReplayEnv(t)
 	r.down()
 	r.emit("user:created", 5)
@@ -322,7 +322,7 @@ func TestReplayActionMaxAndDryRun(t *testing.T) {
 	}
 }
 
-func TestReplayActionValidate(t *testing.T) {
+func TestReplayAction_validate(t *testing.T) {
 	r := newReplayEnv(t)
 	set := func(names ...string) tftypes.Value {
 		var vs []tftypes.Value
@@ -367,7 +367,7 @@ func TestReplayActionValidate(t *testing.T) {
 
 // An event name that is well formed but not Authing's is refused at plan, against the
 // server's list, before anything is read or sent.
-func TestReplayActionPlanChecksEventNames(t *testing.T) {
+func TestReplayAction_planChecksEventNames(t *testing.T) {
 	r := newReplayEnv(t)
 	cfg := dynamicValue(t, r.schema.ActionSchemas[replayActionType].Schema, r.attrs(map[string]tftypes.Value{
 		"event_names": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("user:create")}),
@@ -386,7 +386,7 @@ func TestReplayActionPlanChecksEventNames(t *testing.T) {
 
 // A replay is begun only with time left to send it and read its outcome: the rest are
 // reported as not replayed, and the invocation fails saying so.
-func TestReplayActionBeginsNoReplayItCannotFinish(t *testing.T) {
+func TestReplayAction_beginsNoReplayItCannotFinish(t *testing.T) {
 	r := newReplayEnv(t)
 	r.down()
 	r.emit("user:created", 3)
