@@ -133,6 +133,8 @@ func TestAccReplay_exactlyOnceUnderChaos(t *testing.T) {
 	r.down()
 	failed := r.emit("user:created", 10)
 	r.up()
+	// Whatever the seed, at least one replay's answer is lost after its delivery.
+	r.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultDisconnect, AfterProcessing: true, Skip: 2, Times: 1})
 	for _, f := range chaosFaults() {
 		r.emu.InjectFault(emulator.AllRoutes, f)
 	}
