@@ -60,13 +60,13 @@ func (s *replayLogs) handler(t *testing.T) http.HandlerFunc {
 
 var logBase = time.Date(2026, 12, 4, 2, 0, 0, 0, time.UTC)
 
-// wire is a logged delivery as the API sends it, at minute minute after logBase.
-func wire(minute int, event string, success bool, body any, headers map[string]string) map[string]any {
+// wire is a logged user:created delivery as the API sends it, at minute minute after logBase.
+func wire(minute int, success bool, body any, headers map[string]string) map[string]any {
 	if headers == nil {
 		headers = map[string]string{}
 	}
 	return map[string]any{
-		"webhookId": "w1", "eventName": event, "requestBody": body, "requestHeaders": headers,
+		"webhookId": "w1", "eventName": "user:created", "requestBody": body, "requestHeaders": headers,
 		"responseStatusCode": map[bool]int{true: 200, false: 503}[success], "success": success,
 		"timestamp": logBase.Add(time.Duration(minute) * time.Minute).In(time.FixedZone("", 8*3600)).Format("2006-01-02T15:04:05.000-0700"),
 	}
@@ -87,7 +87,7 @@ func TestDeliveriesSinceReadsBackToSinceOnly(t *testing.T) {
 		t.Run(fmt.Sprintf("oldestFirst=%v", oldestFirst), func(t *testing.T) {
 			s := &replayLogs{oldestFirst: oldestFirst, pageSize: 50}
 			for i := range 230 {
-				s.logs = append(s.logs, wire(i, "user:created", i%2 == 0, map[string]any{"n": i}, nil))
+				s.logs = append(s.logs, wire(i, i%2 == 0, map[string]any{"n": i}, nil))
 			}
 			c := newTestClient(t, fakeAPI(t, s.handler(t)))
 			got, pages, err := c.DeliveriesSince(t.Context(), "w1", logBase.Add(160*time.Minute))
@@ -113,7 +113,7 @@ func TestDeliveriesSinceReadsBackToSinceOnly(t *testing.T) {
 func TestDeliveriesSinceIsBounded(t *testing.T) {
 	s := &replayLogs{pageSize: 50}
 	for i := range MaxReplayScan + 100 {
-		s.logs = append(s.logs, wire(i, "user:created", false, map[string]any{"n": i}, nil))
+		s.logs = append(s.logs, wire(i, false, map[string]any{"n": i}, nil))
 	}
 	c := newTestClient(t, fakeAPI(t, s.handler(t)))
 	_, _, err := c.DeliveriesSince(t.Context(), "w1", logBase)
@@ -130,11 +130,11 @@ func TestDeliveriesSinceIsBounded(t *testing.T) {
 func TestDeliveriesSinceKeepsAShiftedEntryOnce(t *testing.T) {
 	s := &replayLogs{pageSize: 50}
 	for i := range 120 {
-		s.logs = append(s.logs, wire(i, "user:created", false, map[string]any{"n": i}, nil))
+		s.logs = append(s.logs, wire(i, false, map[string]any{"n": i}, nil))
 	}
 	next := 120
 	s.onPage = func(s *replayLogs) {
-		s.logs = append(s.logs, wire(next, "user:created", false, map[string]any{"n": next}, nil))
+		s.logs = append(s.logs, wire(next, false, map[string]any{"n": next}, nil))
 		next++
 	}
 	c := newTestClient(t, fakeAPI(t, s.handler(t)))
@@ -248,12 +248,12 @@ func TestReplayHeadersLeaveAuthingsOwnOut(t *testing.T) {
 // FindReplay finds the replay just made, not an earlier failed one with the same key.
 func TestFindReplayLooksPastEarlierAttempts(t *testing.T) {
 	s := &replayLogs{pageSize: 50}
-	s.logs = append(s.logs, wire(1, "user:created", false, map[string]any{"a": 1}, map[string]string{"Idempotency-Key": "replay-k"}))
+	s.logs = append(s.logs, wire(1, false, map[string]any{"a": 1}, map[string]string{"Idempotency-Key": "replay-k"}))
 	c := newTestClient(t, fakeAPI(t, s.handler(t)))
 	earlier := []time.Time{logBase.Add(time.Minute)}
 	s.onPage = func(s *replayLogs) {
 		if s.pages == 2 {
-			s.logs = append(s.logs, wire(2, "user:created", true, map[string]any{"a": 1}, map[string]string{"Idempotency-Key": "replay-k"}))
+			s.logs = append(s.logs, wire(2, true, map[string]any{"a": 1}, map[string]string{"Idempotency-Key": "replay-k"}))
 		}
 	}
 	got := c.FindReplay(t.Context(), "w1", "replay-k", earlier)

@@ -129,7 +129,7 @@ type replayWindow struct {
 
 // readReplayWindow checks the configuration's values that are known and returns them;
 // known is false while one of them is not.
-func readReplayWindow(ctx context.Context, m webhookReplayActionModel) (replayWindow, bool, diag.Diagnostics) {
+func readReplayWindow(m webhookReplayActionModel) (replayWindow, bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	w := replayWindow{max: defaultReplayMax, webhookID: m.WebhookID.ValueString()}
 	known := !m.WebhookID.IsUnknown() && !m.Since.IsUnknown() && !m.Until.IsUnknown() && !m.EventNames.IsUnknown() && !m.Max.IsUnknown() && !m.DryRun.IsUnknown()
@@ -175,7 +175,7 @@ func (a *webhookReplayAction) ValidateConfig(ctx context.Context, req action.Val
 		return
 	}
 	// Each attribute's own validators check it; only the pair since-until is left.
-	_, _, diags := readReplayWindow(ctx, m)
+	_, _, diags := readReplayWindow(m)
 	for _, d := range diags {
 		if p, ok := d.(diag.DiagnosticWithPath); ok && p.Path().Equal(path.Root("until")) && d.Summary() == "Empty replay window" {
 			resp.Diagnostics.Append(d)
@@ -194,7 +194,7 @@ func (a *webhookReplayAction) ModifyPlan(ctx context.Context, req action.ModifyP
 	if resp.Diagnostics.HasError() || m.EventNames.IsNull() || m.EventNames.IsUnknown() {
 		return
 	}
-	w, known, _ := readReplayWindow(ctx, m)
+	w, known, _ := readReplayWindow(m)
 	if !known || len(w.events) == 0 {
 		return
 	}
@@ -220,7 +220,7 @@ func (a *webhookReplayAction) Invoke(ctx context.Context, req action.InvokeReque
 	}
 	timeout, diags := m.Timeouts.Invoke(ctx, defaultReplayTimeout)
 	resp.Diagnostics.Append(diags...)
-	w, _, diags := readReplayWindow(ctx, m)
+	w, _, diags := readReplayWindow(m)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
