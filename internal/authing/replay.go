@@ -52,19 +52,27 @@ var headerName = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$")
 // looks at more than MaxReplayScan deliveries: a window that reaches further back is an
 // error, so that no delivery in it is silently left out. Pages that shift while they are
 // read (a delivery logged meanwhile) show an entry twice; such a repeat is dropped.
-func (c *Client) DeliveriesSince(ctx context.Context, webhookID string, since time.Time) ([]WebhookLog, int, error) {
+func (c *Client) DeliveriesSince(ctx context.Context, webhookID string, since time.Time) ([]ReplayLog, int, error) {
 	op := "read the delivery logs of webhook " + webhookID
 	if strings.TrimSpace(webhookID) == "" {
 		return nil, 0, &Error{Operation: op, Err: fmt.Errorf("the webhook ID is empty")}
 	}
-	secrets := c.knownSecrets(ctx, webhookID)
+	if err := c.learnWebhookSecret(ctx, webhookID); err != nil && !IsNotFound(err) {
+		return nil, 0, c.secrets.maskError(secretReadError(op, err))
+	}
+	logs, reads, err := c.deliveriesSince(ctx, op, webhookID, since)
+	return logs, reads, c.secrets.maskError(err)
+}
+
+func (c *Client) deliveriesSince(ctx context.Context, op, webhookID string, since time.Time) ([]ReplayLog, int, error) {
+	secrets := c.secrets.list()
 	first, err := c.logPage(ctx, webhookID, 1, pageLimit)
 	if err != nil {
 		return nil, 1, err
 	}
 	w, err := planWindow(op, first.TotalCount, len(first.List), maxListItems, false)
 	if err != nil || w.total == 0 {
-		return []WebhookLog{}, 1, err
+		return []ReplayLog{}, 1, err
 	}
 	fetch := func(ctx context.Context, page int) ([]wireLog, error) {
 		p, err := c.logPage(ctx, webhookID, page, w.limit)
@@ -77,7 +85,7 @@ func (c *Client) DeliveriesSince(ctx context.Context, webhookID string, since ti
 	}
 	lastPage := w.pageOf(w.total - 1)
 	seen := map[string]bool{}
-	var out []WebhookLog
+	var out []ReplayLog
 	reads := len(held)
 	for k := 0; k < lastPage; k++ {
 		page := 1 + k
@@ -114,10 +122,16 @@ func (c *Client) DeliveriesSince(ctx context.Context, webhookID string, since ti
 				return nil, reads, answerError(op, fmt.Errorf("the webhook has more than %d deliveries logged since %s, more than the provider reads for a replay; "+
 					"choose a later since, replay in several windows from the latest backwards, or see the action's documentation", MaxReplayScan, since.Format(time.RFC3339)))
 			}
-			out = append(out, WebhookLog{
-				WebhookID: l.WebhookID, EventName: l.EventName, RequestBody: l.RequestBody, ResponseBody: l.ResponseBody,
-				RequestHeaders: scrubHeaders(l.RequestHeaders, secrets), ResponseHeaders: scrubHeaders(l.ResponseHeaders, secrets),
-				ResponseStatusCode: l.ResponseStatusCode, Timestamp: text, Time: t, Success: l.Success, ErrorMessage: l.ErrorMessage,
+			body := c.secrets.maskRaw(l.RequestBody)
+			out = append(out, ReplayLog{
+				WebhookLog: WebhookLog{
+					WebhookID: l.WebhookID, EventName: c.secrets.maskText(l.EventName),
+					RequestBody: body, ResponseBody: c.secrets.maskRaw(l.ResponseBody),
+					RequestHeaders: c.scrubHeaders(l.RequestHeaders, secrets), ResponseHeaders: c.scrubHeaders(l.ResponseHeaders, secrets),
+					ResponseStatusCode: l.ResponseStatusCode, Timestamp: text, Time: t, Success: l.Success,
+					ErrorMessage: c.secrets.maskString(l.ErrorMessage),
+				},
+				BodyMasked: !sameJSON(body, l.RequestBody),
 			})
 		}
 		if reachedSince {
@@ -125,8 +139,27 @@ func (c *Client) DeliveriesSince(ctx context.Context, webhookID string, since ti
 		}
 	}
 	// Oldest first, whatever local disorder the server's listing had.
-	slices.SortStableFunc(out, func(a, b WebhookLog) int { return a.Time.Compare(b.Time) })
+	slices.SortStableFunc(out, func(a, b ReplayLog) int { return a.Time.Compare(b.Time) })
 	return out, reads, nil
+}
+
+// ReplayLog is a delivery as DeliveriesSince reads it: masked of every secret the client
+// knows, like any log it hands out.
+type ReplayLog struct {
+	WebhookLog
+	// BodyMasked is true when the logged request body carried such a secret: the body
+	// handed out is not the one logged, so it cannot be replayed as it was.
+	BodyMasked bool
+}
+
+// sameJSON reports whether two JSON documents mean the same, or are the same bytes.
+func sameJSON(a, b json.RawMessage) bool {
+	ca, errA := CanonicalJSON(a)
+	cb, errB := CanonicalJSON(b)
+	if errA != nil || errB != nil {
+		return bytes.Equal(a, b)
+	}
+	return bytes.Equal(ca, cb)
 }
 
 // identity tells one logged delivery from another when a page is read twice.
@@ -192,10 +225,10 @@ func (s ReplaySkips) Total() int {
 // delivery already carried again. A delivery whose event and body failed several times
 // (Authing's own retries) is one original, replayed once; one that a later delivery of
 // the same event and body without a key succeeded is not replayed.
-func PlanReplay(webhookID string, logs []WebhookLog, since, until time.Time, events []string) ReplayPlan {
+func PlanReplay(webhookID string, logs []ReplayLog, since, until time.Time, events []string) ReplayPlan {
 	var plan ReplayPlan
 	type delivery struct {
-		log  WebhookLog
+		log  ReplayLog
 		body string
 	}
 	var succeeded []delivery
@@ -246,10 +279,15 @@ func PlanReplay(webhookID string, logs []WebhookLog, since, until time.Time, eve
 			plan.Skipped.OtherEvents++
 			continue
 		}
-		o := ReplayOriginal{Log: l}
+		o := ReplayOriginal{Log: l.WebhookLog}
 		canon, err := CanonicalJSON(l.RequestBody)
-		if err != nil || !bytes.HasPrefix(canon, []byte("{")) {
+		switch {
+		case err != nil || !bytes.HasPrefix(canon, []byte("{")):
 			o.Problem = "its log holds no request body that is a JSON object, which is all Authing's trigger can send"
+		case l.BodyMasked:
+			o.Problem = "its logged body carries a secret the provider knows, which the provider never hands on, so it cannot be sent as it was"
+		}
+		if o.Problem != "" {
 			plan.Originals = append(plan.Originals, o)
 			continue
 		}
@@ -317,11 +355,10 @@ func ReplayHeaders(logged map[string]string) map[string]string {
 func (c *Client) FindReplay(ctx context.Context, webhookID, key string, earlier []time.Time) DeliverySearch {
 	var s DeliverySearch
 	wait := settlePoll.first
-	secrets := c.knownSecrets(ctx, webhookID)
 	for {
-		logs, err := c.webhookLogs(ctx, webhookID, settleLogs, secrets)
+		logs, err := c.webhookLogs(ctx, webhookID, settleLogs)
 		if err != nil {
-			s.Err = err
+			s.Err = c.secrets.maskError(err)
 		} else {
 			s.Reads++
 			for _, l := range logs {

@@ -72,7 +72,7 @@ func wire(minute int, success bool, body any, headers map[string]string) map[str
 	}
 }
 
-func minutes(ls []WebhookLog) []int {
+func minutes(ls []ReplayLog) []int {
 	out := make([]int, len(ls))
 	for i, l := range ls {
 		out[i] = int(l.Time.Sub(logBase) / time.Minute)
@@ -148,19 +148,21 @@ func TestDeliveriesSinceKeepsAShiftedEntryOnce(t *testing.T) {
 	}
 }
 
-func logAt(minute int, event string, success bool, body string, key string) WebhookLog {
+func logAt(minute int, event string, success bool, body string, key string) ReplayLog {
 	h := map[string]string{"user-agent": "authing-webhook@2.0"}
 	if key != "" {
 		h["idempotency-key"] = key
 	}
-	return WebhookLog{WebhookID: "w1", EventName: event, Success: success, RequestBody: json.RawMessage(body), RequestHeaders: h,
-		Time: logBase.Add(time.Duration(minute) * time.Minute), Timestamp: logBase.Add(time.Duration(minute) * time.Minute).Format(time.RFC3339)}
+	return ReplayLog{WebhookLog: WebhookLog{WebhookID: "w1", EventName: event, Success: success, RequestBody: json.RawMessage(body), RequestHeaders: h,
+		Time: logBase.Add(time.Duration(minute) * time.Minute), Timestamp: logBase.Add(time.Duration(minute) * time.Minute).Format(time.RFC3339)}}
 }
 
 func TestPlanReplayPicksFailedRealEventsOnce(t *testing.T) {
 	firstKey := ReplayKey("w1", logBase.Add(10*time.Minute), "user:created", []byte(`{"a":1}`))
 	thirdKey := ReplayKey("w1", logBase.Add(14*time.Minute), "user:updated", []byte(`{"c":3}`))
-	logs := []WebhookLog{
+	masked := logAt(19, "user:created", false, `{"token":"***"}`, "")
+	masked.BodyMasked = true
+	logs := []ReplayLog{
 		logAt(5, "user:created", false, `{"early":1}`, ""),                              // before since
 		logAt(10, "user:created", false, `{"a": 1}`, ""),                                // replayed below
 		logAt(11, "test", false, `{"eventName":"test"}`, ""),                            // the console's test
@@ -170,7 +172,8 @@ func TestPlanReplayPicksFailedRealEventsOnce(t *testing.T) {
 		logAt(15, "user:updated", false, `{"c":3}`, ""),                                 // Authing's retry of it
 		logAt(16, "user:created", false, `{"d":4}`, ""),                                 // delivered later by Authing
 		logAt(17, "user:created", true, `{"d":4}`, ""),
-		logAt(18, "user:created", false, `[1]`, ""),           // no object body
+		logAt(18, "user:created", false, `[1]`, ""), // no object body
+		masked, // a body that carried a known secret
 		logAt(20, "user:created", true, `{"a":1}`, firstKey),  // the first's replay
 		logAt(21, "user:updated", false, `{"c":3}`, thirdKey), // a failed replay
 		logAt(40, "user:created", false, `{"late":1}`, ""),    // after until
@@ -183,6 +186,7 @@ func TestPlanReplayPicksFailedRealEventsOnce(t *testing.T) {
 	want := []string{
 		`user:created {"a":1} replayed=true attempts=0 repeats=0 problem=false`,
 		`user:updated {"c":3} replayed=false attempts=1 repeats=1 problem=false`,
+		`user:created  replayed=false attempts=0 repeats=0 problem=true`,
 		`user:created  replayed=false attempts=0 repeats=0 problem=true`,
 	}
 	if !slices.Equal(got, want) {
@@ -200,7 +204,7 @@ func TestPlanReplayPicksFailedRealEventsOnce(t *testing.T) {
 // it, covers the original all the same: the same event and body delivered by a replay.
 func TestPlanReplayKnowsAReplayMadeFromALaterWindow(t *testing.T) {
 	later := ReplayKey("w1", logBase.Add(12*time.Minute), "user:created", []byte(`{"a":1}`))
-	logs := []WebhookLog{
+	logs := []ReplayLog{
 		logAt(10, "user:created", false, `{"a":1}`, ""),
 		logAt(12, "user:created", false, `{"a":1}`, ""),
 		logAt(20, "user:created", true, `{"a":1}`, later),
@@ -259,5 +263,20 @@ func TestFindReplayLooksPastEarlierAttempts(t *testing.T) {
 	got := c.FindReplay(t.Context(), "w1", "replay-k", earlier)
 	if !got.Found || !got.Delivery.Success || got.Reads < 2 {
 		t.Fatalf("search %+v: want the later, successful delivery", got)
+	}
+}
+
+// A logged body that carries a secret the client knows is handed out masked, and marked so
+// that it is never replayed as if it were the body logged.
+func TestDeliveriesSinceMarksAMaskedBody(t *testing.T) {
+	s := &replayLogs{pageSize: 50}
+	s.logs = append(s.logs, wire(1, false, map[string]any{"leak": testSecret}, nil), wire(2, false, map[string]any{"n": 2}, nil))
+	c := newTestClient(t, fakeAPI(t, s.handler(t)))
+	got, _, err := c.DeliveriesSince(t.Context(), "w1", logBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || !got[0].BodyMasked || got[1].BodyMasked || strings.Contains(string(got[0].RequestBody), testSecret) {
+		t.Fatalf("got %+v", got)
 	}
 }
