@@ -90,6 +90,7 @@ var snippetFeatures = []struct {
 // snippetVars are the values the test gives the variables snippets use.
 var snippetVars = map[string]string{
 	"release":                   "v1",
+	"deploy_started_at":         "2026-01-01T00:00:00Z",
 	"webhook_signing_secret":    "snippet-signing-secret-5d1c",
 	"smoke_token":               "snippet-smoke-token-8e2a",
 	"authing_access_key_id":     testKeyID,

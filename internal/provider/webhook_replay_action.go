@@ -64,7 +64,7 @@ func (a *webhookReplayAction) Schema(ctx context.Context, _ action.SchemaRequest
 		Description: "Delivers again, through Authing's TriggerWebhook call, the webhook's failed deliveries of real events logged in a window " +
 			"(such as the events sent while a deploy had its endpoint down), oldest first, each with its logged request body, and each exactly once across invocations: " +
 			"every replay carries an `Idempotency-Key` derived from the original delivery, and a delivery that Authing's logs show already replayed with it is not sent again. " +
-			"Nothing is kept in state. Needs Terraform 1.14 or later.",
+			"Nothing is kept in state. Needs Terraform 1.14.1 or later (1.14.0 ran `after_*` events before the resource had finished applying).",
 		Attributes: map[string]schema.Attribute{
 			"webhook_id": schema.StringAttribute{
 				Required:    true,

@@ -1,5 +1,5 @@
 # After every deploy, deliver again the real events that failed while the service was
-# down (Terraform 1.14+). Each failed delivery is replayed once, whatever the number of
+# down (Terraform 1.14.1+). Each failed delivery is replayed once, whatever the number of
 # applies: a later invocation finds its replay in Authing's delivery logs and skips it.
 action "authing_webhook_replay" "after_deploy" {
   config {
