@@ -340,7 +340,7 @@ func TestReplayAction_validate(t *testing.T) {
 		"until first":    {attrs: map[string]tftypes.Value{"since": str("2026-12-04T10:00:00Z"), "until": str("2026-12-04T09:00:00Z")}, want: "is before since"},
 		"max zero":       {attrs: map[string]tftypes.Value{"since": str("2026-12-04T10:00:00Z"), "max": tftypes.NewValue(tftypes.Number, 0)}, want: "between 1 and 200"},
 		"max too large":  {attrs: map[string]tftypes.Value{"since": str("2026-12-04T10:00:00Z"), "max": tftypes.NewValue(tftypes.Number, 201)}, want: "between 1 and 200"},
-		"dotted event":   {attrs: map[string]tftypes.Value{"since": str("2026-12-04T10:00:00Z"), "event_names": set("user.created")}, want: `did you mean "user:created"`},
+		"dotted event":   {attrs: map[string]tftypes.Value{"since": str("2026-12-04T10:00:00Z"), "event_names": set("user.created")}, want: `you mean "user:created"`},
 		"unknown since":  {attrs: map[string]tftypes.Value{"since": unknownString}},
 		"empty webhook":  {attrs: map[string]tftypes.Value{"since": str("2026-12-04T10:00:00Z"), "webhook_id": str("")}, want: "must not be empty"},
 		"no event names": {attrs: map[string]tftypes.Value{"since": str("2026-12-04T10:00:00Z"), "event_names": set()}, want: "at least 1"},
