@@ -265,12 +265,18 @@ func TestActionInvokeFailures(t *testing.T) {
 		wantTriggers int
 	}{
 		{
+			// The answer is lost, so the provider looks for the firing in the delivery logs
+			// until the invoke timeout ends; a short one keeps the test from waiting out
+			// the default settle window.
 			name:  "gateway error after sending",
 			fault: &emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 502},
 			attrs: func(a *actionEnv) map[string]tftypes.Value {
-				return map[string]tftypes.Value{"webhook_id": str(a.webhookID)}
+				return map[string]tftypes.Value{
+					"webhook_id": str(a.webhookID),
+					"timeouts":   timeoutsBlock(a.t, a.schema.ActionSchemas[actionType].Schema, map[string]string{"invoke": "2s"}),
+				}
 			},
-			want:         regexp.MustCompile(`(?s)Could not trigger webhook.*MAY HAVE FIRED.*HTTP status:\s+502`),
+			want:         regexp.MustCompile(`(?s)Could not trigger webhook.*MAY HAVE FIRED.*HTTP status:\s+502.*read the webhook's latest delivery logs \d+ times over [\d.]+s and found no delivery`),
 			wantTriggers: 1,
 		},
 		{
