@@ -5,7 +5,8 @@
 #                                 else Terraform 1.16.4 (scripts/tool.sh terraform-1.16)
 #   scripts/testacc.sh --matrix   every CLI of the matrix below (make check)
 #
-# TESTACC_RUN narrows the tests (a go test -run pattern), TESTACC_ARGS adds go test flags
+# TESTACC_RUN narrows the tests (a go test -run pattern); TESTACC_TESTS=older runs only
+# the tests the older CLIs of the matrix run (older_cli_tests). TESTACC_ARGS adds go test flags
 # (-parallel 4, -failfast). The test binary is built once and run for each CLI.
 # In the matrix, TESTACC_CLIS names the CLIs to run (default: all of them) and TESTACC_JOBS
 # how many CLIs run at once (default 2).
@@ -124,21 +125,7 @@ run_cli() {
 	return "$rc"
 }
 
-if [ "${1:-}" != --matrix ]; then
-	path=${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || true)}
-	if [ -z "$path" ]; then
-		echo "testacc: terraform is not on PATH and TF_ACC_TERRAFORM_PATH is unset; using Terraform $newest (scripts/tool.sh terraform-1.16)." >&2
-		path=$(scripts/tool.sh terraform-1.16)
-	fi
-	echo "==> Acceptance tests with $(cli_version "$path") ($path)"
-	status=0
-	run_cli one "$path" "${TESTACC_RUN:-.}" || status=$?
-	[ -e "$logs/one.failure" ] && cat "$logs/one.failure"
-	grep -E -- '^(PASS|FAIL|--- FAIL)' "$logs/one.log" || true
-	exit "$status"
-fi
-
-# The matrix. The older CLIs' tests must exist: a renamed test would silently drop out.
+# The older CLIs' tests must exist: a renamed test would silently drop out.
 all=$(cd internal/provider && "$testbin" -test.list '^TestAcc')
 listed=$(grep '^Test' <<<"$all" || true)
 for t in "${older_cli_tests[@]}"; do
@@ -154,6 +141,30 @@ for t in "${older_cli_tests[@]}"; do
 	grep -qx -- "$t" <<<"$selected" && older+=("$t")
 done
 
+older_pattern="^($(IFS='|'; echo "${older[*]}"))\$"
+
+if [ "${1:-}" != --matrix ]; then
+	path=${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || true)}
+	if [ -z "$path" ]; then
+		echo "testacc: terraform is not on PATH and TF_ACC_TERRAFORM_PATH is unset; using Terraform $newest (scripts/tool.sh terraform-1.16)." >&2
+		path=$(scripts/tool.sh terraform-1.16)
+	fi
+	pattern=${TESTACC_RUN:-.}
+	if [ "${TESTACC_TESTS:-all}" = older ]; then
+		if [ ${#older[@]} -eq 0 ]; then
+			echo "testacc: none of the tests TESTACC_RUN selects is in older_cli_tests." >&2
+			exit 1
+		fi
+		pattern=$older_pattern
+	fi
+	echo "==> Acceptance tests with $(cli_version "$path") ($path): $pattern"
+	status=0
+	run_cli cli "$path" "$pattern" || status=$?
+	[ -e "$logs/cli.failure" ] && cat "$logs/cli.failure"
+	grep -E -- '^(PASS|FAIL|--- FAIL)' "$logs/cli.log" || true
+	exit "$status"
+fi
+
 clis=("${matrix[@]}")
 if [ -n "${TESTACC_CLIS:-}" ]; then
 	read -r -a clis <<<"$TESTACC_CLIS"
@@ -166,7 +177,7 @@ for name in "${clis[@]}"; do
 		echo "==> $name: none of the tests TESTACC_RUN selects runs on the older CLIs; skipped."
 		continue
 	else
-		pattern="^($(IFS='|'; echo "${older[*]}"))\$"
+		pattern=$older_pattern
 	fi
 	start=$SECONDS
 	path=$(scripts/tool.sh "$name")
