@@ -383,7 +383,9 @@ func replayOne(ctx context.Context, client *authing.Client, webhookID string, o 
 	callCtx, cancel := withSettleReserve(ctx)
 	_, err := client.TriggerWebhook(callCtx, in)
 	cancel()
-	if err != nil && authing.OutcomeOf(err) != authing.MayHaveTakenEffect {
+	// Only a request Authing surely did not process was not sent; any other outcome (the
+	// endpoint failed, or the answer was lost) is read from the logs.
+	if err != nil && authing.OutcomeOf(err) == authing.NotProcessed {
 		return replayFailed, "not sent: " + err.Error()
 	}
 	searchCtx, cancel := context.WithTimeout(ctx, defaultSettleWindow)

@@ -401,3 +401,26 @@ func TestReplayAction_beginsNoReplayItCannotFinish(t *testing.T) {
 		t.Fatalf("%d replays sent, want 1", n)
 	}
 }
+
+// A replay that Authing refuses (a 4xx business error) surely was not sent: it is reported
+// without a search of the logs, and the next invocation replays it.
+func TestReplayAction_refusedReplayIsReplayedNextTime(t *testing.T) {
+	r := newReplayEnv(t)
+	r.down()
+	failed := r.emit("user:created", 2)
+	r.up()
+	r.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 400, Message: "bad request", Times: 1})
+	progress, diags := r.invoke(r.attrs(nil))
+	if got := errorText(diags); !strings.Contains(got, "1 of 2: user:created") || !strings.Contains(got, ": not sent: ") {
+		t.Fatalf("got %q\n%s", got, strings.Join(progress, "\n"))
+	}
+	if st := r.emu.Stats(); st.Requests["get-webhook-logs"] != 2 {
+		// The refused replay is not searched for.
+		t.Fatalf("%d log reads, want 2: the window, and one search for the replay that was sent", st.Requests["get-webhook-logs"])
+	}
+	_, diags = r.invoke(r.attrs(nil))
+	requireNoErrors(t, diags)
+	if got := numbers(replaysReceived(r.emu)); fmt.Sprint(got) != fmt.Sprint([]int{failed[1], failed[0]}) {
+		t.Fatalf("replays %v, want the second, then the first on the next invocation", got)
+	}
+}
