@@ -1,6 +1,6 @@
 module github.com/authing/terraform-provider-authing/tools/opentofu
 
-go 1.26.6
+go 1.26.8
 
 require github.com/opentofu/opentofu v1.12.6
 
