@@ -18,7 +18,19 @@ const (
 	// MayHaveTakenEffect means the request may have reached Authing and taken effect (a
 	// timeout, a cut connection, a 5xx answer): the outcome is unknown.
 	MayHaveTakenEffect
+	// EndpointFailed means the request took effect and failed further on: Authing called
+	// the webhook's endpoint and reports that the endpoint failed (statusCode 601-603,
+	// Authing's error codes for a call to a third-party endpoint). The webhook fired; the
+	// outcome is known.
+	EndpointFailed
 )
+
+// IsEndpointFailure reports whether a business statusCode is one of Authing's codes for a
+// third-party endpoint that failed: 601 EndpointRequestError (no answer), 602
+// EndpointResponseError (an error answer), and 603.
+func IsEndpointFailure(statusCode int) bool {
+	return statusCode >= 601 && statusCode <= 603
+}
 
 // Error is a failed API call with every fact known about it.
 type Error struct {

@@ -102,11 +102,20 @@ func classify(r request, a attempt) verdict {
 	v := verdict{retry: transient && (!r.nonIdempotent || !acted), wait: wait, outcome: NotApplicable}
 	if r.nonIdempotent {
 		v.outcome = NotProcessed
-		if acted {
+		switch {
+		case acted && endpointFailed(a):
+			v.outcome = EndpointFailed
+		case acted:
 			v.outcome = MayHaveTakenEffect
 		}
 	}
 	return v
+}
+
+// endpointFailed reports an API answer saying that the request was processed and the
+// third-party endpoint it called failed (statusCode 601-603).
+func endpointFailed(a attempt) bool {
+	return a.err == nil && a.envErr == nil && IsEndpointFailure(a.env.StatusCode)
 }
 
 // readAttempt says whether the server may have acted on a failed attempt, whether the
@@ -132,6 +141,10 @@ func readAttempt(a attempt) (acted, transient bool, wait time.Duration) {
 	case a.envErr != nil:
 		// A success status with a body that is not an API answer: processed or not, unknown.
 		return true, true, 0
+	case endpointFailed(a):
+		// Authing did the work and its call to the webhook's endpoint failed: the request
+		// took effect, and sending it again would be a new delivery.
+		return true, false, 0
 	case a.env.StatusCode >= 500:
 		return true, true, 0
 	}

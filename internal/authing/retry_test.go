@@ -15,7 +15,7 @@ import (
 func TestClassifyNeverRepeatsWhatMayHaveTakenEffect(t *testing.T) {
 	errs := []error{nil, io.ErrUnexpectedEOF, context.Canceled, context.DeadlineExceeded, errTooLarge}
 	statuses := []int{0, 200, 201, 302, 400, 401, 404, 429, 500, 502, 503, 504}
-	bodies := []int{0, 200, 400, 404, 429, 500, 503} // 0: not an API answer
+	bodies := []int{0, 200, 400, 404, 429, 500, 503, 601, 602, 603} // 0: not an API answer
 	for _, err := range errs {
 		for _, sent := range []bool{false, true} {
 			for _, status := range statuses {
@@ -28,6 +28,9 @@ func TestClassifyNeverRepeatsWhatMayHaveTakenEffect(t *testing.T) {
 					}
 					name := fmt.Sprintf("err=%v sent=%v HTTP %d body %d", err, sent, status, body)
 					once := classify(request{nonIdempotent: true}, a)
+					if IsEndpointFailure(body) && err == nil && status != 429 && once.outcome != EndpointFailed {
+						t.Errorf("%s: Authing's word that the endpoint failed is read as %v", name, once.outcome)
+					}
 					if once.retry && once.outcome != NotProcessed {
 						t.Errorf("%s: a non-idempotent call is repeated with outcome %v", name, once.outcome)
 					}
@@ -74,6 +77,10 @@ func TestClassify(t *testing.T) {
 		{"route miss", attempt{status: 404, env: envelope{StatusCode: 404}}, false, false, NotProcessed, 0},
 		{"statusCode 400", attempt{status: 200, env: envelope{StatusCode: 400}}, false, false, NotProcessed, 0},
 		{"statusCode 404", attempt{status: 200, env: envelope{StatusCode: 404}}, false, false, NotProcessed, 0},
+		{"statusCode 601: the endpoint gave no answer", attempt{status: 200, env: envelope{StatusCode: 601}}, false, false, EndpointFailed, 0},
+		{"statusCode 602: the endpoint answered an error", attempt{status: 200, env: envelope{StatusCode: 602}}, false, false, EndpointFailed, 0},
+		{"statusCode 603", attempt{status: 200, env: envelope{StatusCode: 603}}, false, false, EndpointFailed, 0},
+		{"statusCode 604 is no endpoint failure", attempt{status: 200, env: envelope{StatusCode: 604}}, true, false, MayHaveTakenEffect, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

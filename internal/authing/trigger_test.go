@@ -3,6 +3,7 @@ package authing
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -255,5 +256,37 @@ func TestTriggerSendsOnlyWhatItHas(t *testing.T) {
 	}
 	if body != `{"webhookId":"w1"}` {
 		t.Fatalf("sent %s", body)
+	}
+}
+
+// Authing's codes for a third-party endpoint that failed (601-603) are a known outcome:
+// the webhook fired and its endpoint failed. The call is not repeated, and the error
+// carries the code and Authing's message.
+func TestTriggerEndpointFailureIsAKnownOutcome(t *testing.T) {
+	for _, code := range []int{601, 602, 603} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			var triggers int
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch {
+				case strings.HasSuffix(r.URL.Path, "/get-management-token"):
+					_, _ = io.WriteString(w, `{"statusCode":200,"data":{"access_token":"tok","expires_in":7200}}`)
+				case strings.HasSuffix(r.URL.Path, "/trigger-webhook"):
+					triggers++
+					fmt.Fprintf(w, `{"statusCode":%d,"message":"EndpointResponseError: Request failed with status code 503","requestId":"req-1"}`, code)
+				default:
+					http.NotFound(w, r)
+				}
+			}))
+			defer srv.Close()
+			c := newTestClient(t, srv.URL)
+			_, err := c.TriggerWebhook(t.Context(), TriggerInput{WebhookID: "w1"})
+			e := asError(t, err)
+			if e.Outcome != EndpointFailed || e.StatusCode != code || !strings.Contains(e.Message, "status code 503") || e.RequestID != "req-1" {
+				t.Fatalf("got %+v", e)
+			}
+			if triggers != 1 {
+				t.Fatalf("%d trigger requests, want 1", triggers)
+			}
+		})
 	}
 }

@@ -15,6 +15,8 @@ import (
 type outcomeText struct {
 	notDone     string
 	mayHaveDone string
+	// failed follows the list of a firing's unmet expectations: what happens next.
+	failed string
 }
 
 var (
@@ -25,6 +27,14 @@ var (
 			"The provider never repeats such a request, so that a webhook is not fired twice by accident.\n" +
 			"Nothing was recorded in state, so the next apply will trigger the webhook again. If a second delivery matters, " +
 			"check the webhook's logs in the Authing console first. Once a firing is recorded, change a value in `triggers` to fire again deliberately.",
+		failed: "Nothing was recorded in state, so the next apply fires again, with no -replace needed.",
+	}
+	actionOutcome = outcomeText{
+		notDone: triggerOutcome.notDone,
+		mayHaveDone: "The webhook MAY HAVE FIRED: the request may have reached Authing, but no answer confirmed the outcome. " +
+			"The provider never repeats such a request, so that a webhook is not fired twice by accident. " +
+			"If a second delivery matters, check the webhook's logs (the authing_webhook_logs data source) before invoking the action again.",
+		failed: "An action_trigger with on_failure = continue turns this error into a warning.",
 	}
 	teardownOutcome = outcomeText{
 		notDone: "The request was not processed, so the on_destroy firing did not happen. The destroy stopped and the state is kept: " +
@@ -33,6 +43,7 @@ var (
 			"and the provider never repeats such a request.\n" +
 			"The destroy stopped and the state is kept. Destroying again fires the teardown again; if a second teardown notice matters, " +
 			"check the webhook's logs (the authing_webhook_logs data source) first, and to destroy without firing, remove on_destroy and apply before destroying.",
+		failed: "The destroy stopped and the state is kept. Destroying again fires the teardown again; to destroy without a teardown firing, remove on_destroy and apply first.",
 	}
 	createOutcome = outcomeText{
 		notDone: "The request was not processed, so no webhook was created.",

@@ -137,6 +137,21 @@ func requireReceiver(t *testing.T, target *liveTarget) string {
 // liveSkips says, for every test that uses the in-process emulator, why live mode skips it.
 // newTestEnv asks; a test missing here fails in live mode, so that every skip has a reason.
 var liveSkips = map[string]string{
+	"TestActionReportsEachAttempt":                                       "delivers to a receiver of its own that fails its first deliveries",
+	"TestRetryFiresAgainAfterAKnownFailure":                              "delivers to a receiver of its own that fails its first deliveries",
+	"TestWithoutStatusCodesNoLogsAreRead":                                "counts the emulator's log reads",
+	"TestRetriesThatRunOutListEveryAttempt":                              "delivers to a receiver of its own",
+	"TestUnknownStatusIsNeverAPassNorRetried":                            "plays logs that never show a delivery",
+	"TestRetryAfterALostAnswer":                                          "loses answers and refuses log reads at the emulator",
+	"TestRetryEndsAtARefusedRequest":                                     "injects a refusal at the emulator",
+	"TestEndpointFailureCodesAreKnownFailures":                           "injects Authing's endpoint-failure codes at the emulator",
+	"TestAccWebhookTrigger_unmetExpectLeavesNoState":                     "delivers to a receiver of its own whose answer it changes",
+	"TestAccWebhookTrigger_statusCodeFromTheLogs":                        "uses the emulator's receiver to answer given statuses",
+	"TestAccWebhookTrigger_retryUntilLive":                               "delivers to a receiver of its own that fails its first deliveries",
+	"TestAccWebhookTrigger_endpointFailureStyles":                        "plays both endpoint-failure styles at the emulator",
+	"TestAccWebhookTrigger_retryNeverAfterMayHaveFired":                  "loses answers and refuses log reads at the emulator",
+	"TestAccWebhookTrigger_badExpectAndRetryRefused":                     "counts the emulator's requests",
+	"TestAccCLI_actionExpectAndRetry":                                    "delivers to a receiver of its own that fails its first deliveries",
 	"TestFireDoesNotRecordAFailedDelivery":                               "adds a webhook through the emulator",
 	"TestCreateSettlesOnlyWhatMayHaveTakenEffect":                        "loses a create's answer at the emulator and counts its requests",
 	"TestSettleFiringSaysWhatItLookedAt":                                 "refuses log reads at the emulator",

@@ -45,35 +45,30 @@ func withFiringID(headers map[string]string, firingID string) (out map[string]st
 	return out, true
 }
 
-// settledFiring is a firing whose answer was lost and whose delivery the logs showed.
-func settledFiring(d authing.Delivery) firing {
-	return firing{response: d.Response, at: d.At.UTC()}
-}
-
 // settleFiring looks for a firing whose answer was lost in the webhook's delivery logs.
-// It returns the firing when a delivery carried its ID, and otherwise what was looked at,
-// for the error. A firing that the logs do not show may still have happened.
-func settleFiring(ctx context.Context, client *authing.Client, webhookID, firingID string, carried bool) (firing, bool, string) {
+// When a delivery carried its ID, it returns what the logs show of it (delivered or
+// failed, its status and answer), to be judged like any answer; otherwise what was looked
+// at, for the error. A firing that the logs do not show may still have happened.
+func settleFiring(ctx context.Context, client *authing.Client, webhookID, firingID string, carried bool) (observation, bool, string) {
 	if !carried {
-		return firing{}, false, "The request carried your own " + authing.FiringIDHeader + " header instead of the firing ID, so Authing's delivery logs could not tell whether it was delivered."
+		return observation{}, false, "The request carried your own " + authing.FiringIDHeader + " header instead of the firing ID, so Authing's delivery logs could not tell whether it was delivered."
 	}
 	ctx, cancel := context.WithTimeout(ctx, defaultSettleWindow)
 	defer cancel()
 	start := time.Now()
 	s := client.FindDelivery(ctx, webhookID, firingID)
-	if s.Found && !s.Delivery.Success {
-		return firing{}, false, fmt.Sprintf("Authing's delivery logs show this firing's delivery at %s, and it failed (responseStatusCode %d, errorMessage %q): "+
-			"the webhook fired once, and its endpoint did not take it. Nothing was recorded in state, so the next apply fires again.",
-			s.Delivery.At.UTC().Format(time.RFC3339), s.Delivery.StatusCode, s.Delivery.ErrorMessage)
-	}
 	if s.Found {
-		return settledFiring(s.Delivery), true, ""
+		obs := observation{firingID: firingID, response: s.Delivery.Response, at: s.Delivery.At.UTC(), status: s.Delivery.StatusCode, statusRead: true}
+		if !s.Delivery.Success {
+			obs.failed = loggedFailure(s.Delivery)
+		}
+		return obs, true, ""
 	}
 	looked := time.Since(start).Round(100 * time.Millisecond)
 	if s.Reads == 0 {
-		return firing{}, false, fmt.Sprintf("The provider could not read the webhook's delivery logs to settle it (for %s): %v", looked, s.Err)
+		return observation{}, false, fmt.Sprintf("The provider could not read the webhook's delivery logs to settle it (for %s): %v", looked, s.Err)
 	}
-	return firing{}, false, fmt.Sprintf("The provider read the webhook's latest delivery logs %d times over %s and found no delivery with this firing ID. "+
+	return observation{}, false, fmt.Sprintf("The provider read the webhook's latest delivery logs %d times over %s and found no delivery with this firing ID. "+
 		"Authing does not document whether, or how soon, a manual trigger appears there, so this does not mean that the webhook did not fire.", s.Reads, looked)
 }
 
@@ -81,7 +76,7 @@ func settleFiring(ctx context.Context, client *authing.Client, webhookID, firing
 func firingSettledWarning(webhookID, firingID string) diag.Diagnostic {
 	return diag.NewWarningDiagnostic("Webhook firing confirmed from Authing's logs",
 		"The answer to the firing of webhook "+webhookID+" was lost on the way back, but Authing's delivery logs show its delivery (firing ID "+firingID+"), "+
-			"so it happened exactly once and was not repeated. The response recorded is the one the logs show.")
+			"so it happened exactly once and the provider did not send it again. What the logs show of the delivery (its status and answer) is judged like any answer, and is what is recorded.")
 }
 
 // claims are the webhooks this provider process created, adopted or read, and the creates

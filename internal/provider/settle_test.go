@@ -229,22 +229,23 @@ func TestFireSettlesOnlyWhatMayHaveTakenEffect(t *testing.T) {
 	in := authing.TriggerInput{WebhookID: id}
 
 	env.emu.InjectFault("trigger-webhook", lostAnswer)
-	got, diags := fire(t.Context(), client, in, "firing-lost", triggerOutcome)
-	if diags.HasError() || diags.WarningsCount() != 1 || !strings.Contains(got.response, `"received":true`) || got.at.IsZero() {
+	got, diags := fire(t.Context(), client, in, triggerOutcome)
+	if diags.HasError() || diags.WarningsCount() != 1 || !strings.Contains(got.response, `"received":true`) || got.at.IsZero() ||
+		got.id != receivedFiringIDs(env.emu)[0] || got.status != 200 || got.attempts != 1 {
 		t.Fatalf("a lost answer the logs show: %+v, %v", got, diags)
 	}
 
 	env.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 400, Message: "bad request", Times: 1})
 	before := env.emu.Stats().Requests["get-webhook-logs"]
-	_, diags = fire(t.Context(), client, in, "firing-refused", triggerOutcome)
-	if !diags.HasError() || strings.Contains(diagText(diags), "delivery logs") || !strings.Contains(diagText(diags), "firing-refused") {
+	_, diags = fire(t.Context(), client, in, triggerOutcome)
+	if !diags.HasError() || strings.Contains(diagText(diags), "delivery logs") || !regexp.MustCompile(`was not fired(?s).*Firing ID:\s+[0-9a-f]{32}`).MatchString(diagText(diags)) {
 		t.Fatalf("a refused request: %s", diagText(diags))
 	}
 	if n := env.emu.Stats().Requests["get-webhook-logs"] - before; n != 0 {
 		t.Fatalf("a refused request read the logs %d times", n)
 	}
 
-	if _, diags = fire(t.Context(), client, authing.TriggerInput{WebhookID: id, RequestHeaders: map[string]string{"idempotency-key": "mine"}}, "firing-own", triggerOutcome); diags.HasError() {
+	if _, diags = fire(t.Context(), client, authing.TriggerInput{WebhookID: id, RequestHeaders: map[string]string{"idempotency-key": "mine"}}, triggerOutcome); diags.HasError() {
 		t.Fatal(diagText(diags))
 	}
 	received := receivedFiringIDs(env.emu)
@@ -305,8 +306,9 @@ func TestCreateSettlesOnlyWhatMayHaveTakenEffect(t *testing.T) {
 	}
 }
 
-// A lost answer whose logged delivery failed is not a recorded firing: the error says the
-// webhook fired and its endpoint did not take it, and nothing is returned to store.
+// A lost answer whose logged delivery failed is not a recorded firing: the error's
+// headline says the webhook fired (never MAY HAVE FIRED), the logs show the delivery
+// failed, and nothing is returned to store.
 func TestFireDoesNotRecordAFailedDelivery(t *testing.T) {
 	env := newTestEnv(t)
 	id := env.emu.AddWebhook(emulator.Webhook{Name: "down", URL: "http://127.0.0.1:1/down", Enabled: true, Events: []string{"test"}})
@@ -314,10 +316,13 @@ func TestFireDoesNotRecordAFailedDelivery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, diags := fire(t.Context(), client, authing.TriggerInput{WebhookID: id}, "firing-down", triggerOutcome)
-	if !diags.HasError() || got.response != "" || !strings.Contains(diagText(diags), "delivery logs show this firing's delivery") ||
-		!strings.Contains(diagText(diags), "its endpoint did not take it") {
-		t.Fatalf("a failed delivery: %+v\n%s", got, diagText(diags))
+	env.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 502, AfterProcessing: true, Times: 1})
+	got, diags := fire(t.Context(), client, authing.TriggerInput{WebhookID: id}, triggerOutcome)
+	text := diagText(diags)
+	if !diags.HasError() || got.response != "" || !strings.Contains(text, "Webhook fired, but its delivery failed") ||
+		!strings.Contains(text, "delivery logs show it failed with no answer from the endpoint") || strings.Contains(text, "MAY HAVE") ||
+		!regexp.MustCompile(`fired once(?s).*firing ID [0-9a-f]{32}`).MatchString(text) {
+		t.Fatalf("a failed delivery: %+v\n%s", got, text)
 	}
 }
 

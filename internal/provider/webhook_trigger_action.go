@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -34,7 +32,8 @@ type webhookTriggerActionModel struct {
 	WebhookID      types.String         `tfsdk:"webhook_id"`
 	RequestHeaders types.Map            `tfsdk:"request_headers"`
 	RequestBody    jsontypes.Normalized `tfsdk:"request_body"`
-	Expect         types.Map            `tfsdk:"expect"`
+	Expect         types.Object         `tfsdk:"expect"`
+	Retry          types.Object         `tfsdk:"retry"`
 	Timeouts       timeouts.Value       `tfsdk:"timeouts"`
 }
 
@@ -45,7 +44,7 @@ func (a *webhookTriggerAction) Metadata(_ context.Context, req action.MetadataRe
 func (a *webhookTriggerAction) Schema(ctx context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Fires a webhook once through Authing's TriggerWebhook call each time the action is invoked " +
-			"(by an `action_trigger` in a resource's lifecycle, or with `terraform apply -invoke`), and fails the apply when Authing reports an error. Nothing is kept in state. Each invocation sends a fresh firing ID in the `Idempotency-Key` request header (unless `request_headers` sets it), by which a firing whose answer was lost is found in Authing's delivery logs. Needs Terraform 1.14.1 or later (1.14.0 ran `after_*` events before the resource had finished applying).",
+			"(by an `action_trigger` in a resource's lifecycle, or with `terraform apply -invoke`), and fails the apply when Authing reports an error or the firing does not meet `expect`. With `retry`, it fires again until a firing meets `expect`, reporting each attempt in its progress. Nothing is kept in state. Each invocation sends a fresh firing ID in the `Idempotency-Key` request header (unless `request_headers` sets it), by which a firing whose answer was lost is found in Authing's delivery logs. Needs Terraform 1.14 or later.",
 		Attributes: map[string]schema.Attribute{
 			"webhook_id": schema.StringAttribute{
 				Required:    true,
@@ -68,14 +67,11 @@ func (a *webhookTriggerAction) Schema(ctx context.Context, _ action.SchemaReques
 				Description: "JSON object Authing sends as the webhook's body (`requestBody`), usually built with `jsonencode()`. Unset, Authing sends its own test event. " +
 					"Write-only: it accepts ephemeral values and is never stored.",
 			},
-			"expect": schema.MapAttribute{
-				Optional:    true,
-				ElementType: types.StringType,
-				Description: "Top-level keys the webhook's answer must have, with their values: a string value is compared as is, any other JSON value by its compact JSON text (`true`, `42`). The action fails when one differs or is missing; the webhook has fired all the same.",
-			},
+			"expect": expectActionAttribute(),
+			"retry":  retryActionAttribute(),
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{InvokeDescription: "How long one firing may take, throttling retries included (default `2m`)."}),
+			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{InvokeDescription: "How long the invocation may take (default `2m`): every attempt of `retry`, the waits between them, and reading the endpoint's status from the logs included."}),
 		},
 	}
 }
@@ -92,10 +88,10 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 	}
 	timeout, diags := m.Timeouts.Invoke(ctx, defaultTriggerTimeout)
 	resp.Diagnostics.Append(diags...)
-	expect := map[string]string{}
-	if !m.Expect.IsNull() {
-		resp.Diagnostics.Append(m.Expect.ElementsAs(ctx, &expect, false)...)
-	}
+	expect, diags := readExpect(ctx, m.Expect)
+	resp.Diagnostics.Append(diags...)
+	retry, diags := readRetry(ctx, m.Retry)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -111,20 +107,29 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	hide := echoMasker(client, in)
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Triggering Authing webhook %s", in.WebhookID)})
-	result, diags := fire(ctx, client, in, newFiringID(), triggerOutcome)
+	run := firingRun{
+		client: client, in: in, expect: expect, retry: retry, outcome: actionOutcome, mask: hide,
+		progress: func(line string) { resp.SendProgress(action.InvokeProgressEvent{Message: line}) },
+	}
+	result, diags := run.run(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	hide := echoMasker(client, in)
-	summary := summarize(hide(result.response))
-	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Webhook %s answered: %s", in.WebhookID, summary)})
-	if problems := unmetExpectations(result.response, expect); len(problems) > 0 {
-		resp.Diagnostics.AddError("Webhook answer did not match expect",
-			hide(fmt.Sprintf("Webhook %s fired, but its answer did not have what expect asks for:\n- %s", in.WebhookID, strings.Join(problems, "\n- ")))+
-				"\n\nThe answer began: "+summary)
+	var facts []string
+	if result.status != 0 {
+		facts = append(facts, fmt.Sprintf("status %d", result.status))
 	}
+	if result.attempts > 1 {
+		facts = append(facts, fmt.Sprintf("attempt %d of %d", result.attempts, retry.attempts))
+	}
+	answered := "answered"
+	if len(facts) > 0 {
+		answered += " (" + strings.Join(facts, ", ") + ")"
+	}
+	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Webhook %s %s: %s", in.WebhookID, answered, summarize(hide(result.response)))})
 }
 
 // summarize shortens an answer, already masked (echoMasker), for a progress line.
@@ -134,37 +139,4 @@ func summarize(response string) string {
 	}
 	runes := []rune(response)
 	return string(runes[:progressLimit]) + "… (truncated)"
-}
-
-// unmetExpectations compares top-level keys of the answer with expect.
-func unmetExpectations(response string, expect map[string]string) []string {
-	if len(expect) == 0 {
-		return nil
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(response), &obj); err != nil || obj == nil {
-		return []string{"the answer is not a JSON object, so it has none of the expected keys"}
-	}
-	keys := make([]string, 0, len(expect))
-	for k := range expect {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var problems []string
-	for _, k := range keys {
-		raw, ok := obj[k]
-		if !ok {
-			problems = append(problems, fmt.Sprintf("key %q is missing", k))
-			continue
-		}
-		got := string(raw)
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			got = s
-		}
-		if got != expect[k] {
-			problems = append(problems, fmt.Sprintf("key %q is %q, expected %q", k, got, expect[k]))
-		}
-	}
-	return problems
 }

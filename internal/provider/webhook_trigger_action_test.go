@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strconv"
@@ -83,7 +84,7 @@ func TestActionSchema(t *testing.T) {
 		got[attr.Name] = flags{attr.Required, attr.WriteOnly}
 	}
 	// request_headers and request_body are write-only, so that they take ephemeral values.
-	want := map[string]flags{"webhook_id": {true, false}, "request_headers": {false, true}, "request_body": {false, true}, "expect": {false, false}}
+	want := map[string]flags{"webhook_id": {true, false}, "request_headers": {false, true}, "request_body": {false, true}, "expect": {false, false}, "retry": {false, false}}
 	if !maps.Equal(got, want) {
 		t.Fatalf("attributes (required, write-only) %v, want %v", got, want)
 	}
@@ -167,7 +168,7 @@ func TestActionInvokeFiresOnceAndReportsProgress(t *testing.T) {
 		"webhook_id":      str(a.webhookID),
 		"request_headers": strMap(map[string]string{"X-Smoke": "1"}),
 		"request_body":    str(`{"eventName":"test","data":{"deploy":"v42"}}`),
-		"expect":          strMap(map[string]string{"received": "true", "receiver": "smoke-1"}),
+		"expect":          expectValue(nil, nil, map[string]string{"/received": "true", "/receiver": "smoke-1"}),
 	})
 	requireNoErrors(t, diags)
 	if len(progress) != 2 || progress[0] != "Triggering Authing webhook "+a.webhookID ||
@@ -289,9 +290,9 @@ func TestActionInvokeFailures(t *testing.T) {
 		{
 			name: "answer differs from expect",
 			attrs: func(a *actionEnv) map[string]tftypes.Value {
-				return map[string]tftypes.Value{"webhook_id": str(a.webhookID), "expect": strMap(map[string]string{"received": "false", "status": "ok"})}
+				return map[string]tftypes.Value{"webhook_id": str(a.webhookID), "expect": expectValue(nil, []string{"/body/data/version"}, map[string]string{"/received": "false", "/status": "ok"})}
 			},
-			want:           regexp.MustCompile(`(?s)did not match expect.*key "received" is "true", expected "false".*key "status" is missing`),
+			want:           regexp.MustCompile(`(?s)Webhook fired, but did not meet expect.*fired once.*firing ID [0-9a-f]{32}.*present "/body/data/version": expected to exist in the answer; it is missing.*equals "/received": expected "false"; got "true".*equals "/status": expected "ok"; it is missing.*on_failure = continue`),
 			wantDeliveries: 1,
 			wantTriggers:   1,
 		},
@@ -836,7 +837,9 @@ func TestAccCLI_actionInvoke(t *testing.T) {
 action "authing_webhook_trigger" "on_demand" {
   config {
     webhook_id = %q
-    expect     = { received = "true" }
+    expect = {
+      equals = { "/received" = "true" }
+    }
   }
 }
 `, id), env.providerEnv()...)
@@ -890,5 +893,75 @@ func TestAccCLI_actionInvokeEveryInputCombination(t *testing.T) {
 	}
 	if err := checkComboDeliveries(env.emu, combos, arrives); err != nil {
 		t.Error(err)
+	}
+}
+
+// expectValue is an expect object for the action's protocol tests; nil leaves a field null.
+func expectValue(codes []int, present []string, equals map[string]string) tftypes.Value {
+	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"status_codes": tftypes.Set{ElementType: tftypes.Number},
+		"present":      tftypes.List{ElementType: tftypes.String},
+		"equals":       tftypes.Map{ElementType: tftypes.String},
+	}}
+	vals := map[string]tftypes.Value{
+		"status_codes": tftypes.NewValue(typ.AttributeTypes["status_codes"], nil),
+		"present":      tftypes.NewValue(typ.AttributeTypes["present"], nil),
+		"equals":       tftypes.NewValue(typ.AttributeTypes["equals"], nil),
+	}
+	if codes != nil {
+		var elems []tftypes.Value
+		for _, c := range codes {
+			elems = append(elems, tftypes.NewValue(tftypes.Number, c))
+		}
+		vals["status_codes"] = tftypes.NewValue(typ.AttributeTypes["status_codes"], elems)
+	}
+	if present != nil {
+		var elems []tftypes.Value
+		for _, p := range present {
+			elems = append(elems, str(p))
+		}
+		vals["present"] = tftypes.NewValue(typ.AttributeTypes["present"], elems)
+	}
+	if equals != nil {
+		vals["equals"] = strMap(equals)
+	}
+	return tftypes.NewValue(typ, vals)
+}
+
+// retryValue is a retry object for the action's protocol tests.
+func retryValue(attempts int, minDelay, maxDelay string) tftypes.Value {
+	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"attempts": tftypes.Number, "min_delay": tftypes.String, "max_delay": tftypes.String,
+	}}
+	return tftypes.NewValue(typ, map[string]tftypes.Value{
+		"attempts": tftypes.NewValue(tftypes.Number, attempts), "min_delay": str(minDelay), "max_delay": str(maxDelay),
+	})
+}
+
+// The action reports each attempt in its progress, with the status it read and the wait,
+// and its final answer with the status and the attempt that met expect.
+func TestActionReportsEachAttempt(t *testing.T) {
+	a := newActionEnv(t)
+	recv := &flakyReceiver{failFirst: 2, failStatus: 503}
+	srv := httptest.NewServer(recv)
+	t.Cleanup(srv.Close)
+	id := a.emu.AddWebhook(emulator.Webhook{Name: "deploy", URL: srv.URL, Enabled: true, Events: []string{"test"}})
+	progress, diags := a.invoke(map[string]tftypes.Value{
+		"webhook_id": str(id),
+		"expect":     expectValue([]int{200}, []string{"/data/version"}, nil),
+		"retry":      retryValue(4, "10ms", "15ms"),
+	})
+	requireNoErrors(t, diags)
+	want := []string{
+		"Triggering Authing webhook " + id,
+		"attempt 1 of 4: the endpoint answered 503; next in 10ms",
+		"attempt 2 of 4: the endpoint answered 503; next in 15ms",
+		"Webhook " + id + ` answered (status 200, attempt 3 of 4): {"data":{"ready":true,"version":"v2"}}`,
+	}
+	if !slices.Equal(progress, want) {
+		t.Fatalf("progress %q, want %q", progress, want)
+	}
+	if n := len(recv.deliveries()); n != 3 {
+		t.Fatalf("%d deliveries, want 3", n)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -42,6 +43,10 @@ type webhookTriggerModel struct {
 	Response       types.String         `tfsdk:"response"`
 	TriggeredAt    types.String         `tfsdk:"triggered_at"`
 	OnDestroy      types.Object         `tfsdk:"on_destroy"`
+	Expect         types.Object         `tfsdk:"expect"`
+	Retry          types.Object         `tfsdk:"retry"`
+	StatusCode     types.Int64          `tfsdk:"status_code"`
+	Attempts       types.Int64          `tfsdk:"attempts"`
 	Timeouts       timeouts.Value       `tfsdk:"timeouts"`
 }
 
@@ -62,7 +67,7 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:      true,
-				Description:   "Unique identifier of this firing; a new firing gets a new one. It is sent to the endpoint as the `Idempotency-Key` request header (unless `request_headers` sets that header), so that a receiver can de-duplicate, and lets a firing whose answer was lost be found in Authing's delivery logs.",
+				Description:   "Unique identifier of this firing; a new firing gets a new one. With `retry`, it is the firing that met the expectations. It is sent to the endpoint as the `Idempotency-Key` request header (unless `request_headers` sets that header), so that a receiver can de-duplicate, and lets a firing whose answer was lost be found in Authing's delivery logs.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"webhook_id": schema.StringAttribute{
@@ -119,6 +124,19 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 					},
 				},
 			},
+			"expect": withPlanModifier(expectResourceAttribute()),
+			"retry":  retryResourceAttribute(),
+			"status_code": schema.Int64Attribute{
+				Computed: true,
+				Description: "The HTTP status the endpoint answered the recorded firing with, as Authing's delivery logs show it. " +
+					"Read only when `expect.status_codes` is set (or when a lost answer was settled from the logs); null otherwise.",
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"attempts": schema.Int64Attribute{
+				Computed:      true,
+				Description:   "How many firings were made to reach the recorded one, which is the last of them: 1 unless `retry` fired again. Each was a real delivery.",
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
 			"triggered_at": schema.StringAttribute{
 				Computed:      true,
 				Description:   "When the webhook was fired, in RFC 3339 format (UTC).",
@@ -127,7 +145,7 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{
-				Create: true, CreateDescription: "How long one firing may take, throttling retries included (default `2m`). A firing that times out may have reached the webhook and is not retried.",
+				Create: true, CreateDescription: "How long the firing may take (default `2m`): every attempt of `retry`, the waits between them, and reading the endpoint's status from the logs included. A firing that times out may have reached the webhook and is not retried.",
 				Delete: true, DeleteDescription: "How long the `on_destroy` firing may take (default `2m`).",
 			}),
 		},
@@ -138,8 +156,8 @@ func (r *webhookTriggerResource) Configure(_ context.Context, req resource.Confi
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// Create fires the webhook once. On any failure it writes no state, so the next apply
-// fires again.
+// Create fires the webhook until a firing meets the expectations (once, without retry).
+// On any failure it writes no state, so the next apply fires again.
 func (r *webhookTriggerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan webhookTriggerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -161,17 +179,29 @@ func (r *webhookTriggerResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	id := newFiringID()
-	result, diags := fire(ctx, client, in, id, triggerOutcome)
+	expect, diags := readExpect(ctx, plan.Expect)
+	resp.Diagnostics.Append(diags...)
+	retry, diags := readRetry(ctx, plan.Retry)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.ID = types.StringValue(id)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	run := firingRun{client: client, in: in, expect: expect, retry: retry, outcome: triggerOutcome, mask: echoMasker(client, in)}
+	result, diags := run.run(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.ID = types.StringValue(result.id)
 	plan.Response = types.StringValue(result.response)
 	plan.TriggeredAt = types.StringValue(result.at.Format(time.RFC3339))
+	plan.Attempts = types.Int64Value(int64(result.attempts))
+	plan.StatusCode = types.Int64Null()
+	if result.status != 0 {
+		plan.StatusCode = types.Int64Value(int64(result.status))
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -181,7 +211,8 @@ func (r *webhookTriggerResource) Read(context.Context, resource.ReadRequest, *re
 }
 
 // Update is never called with a change of inputs (every input forces a replacement); it
-// only carries changes of on_destroy and timeouts into state, and fires nothing.
+// only carries changes of on_destroy, retry, timeouts, and of an expect that the recorded
+// firing meets, into state, and fires nothing.
 func (r *webhookTriggerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan webhookTriggerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -216,7 +247,7 @@ func (r *webhookTriggerResource) Delete(ctx context.Context, req resource.Delete
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	_, diags = fire(ctx, client, in, newFiringID(), teardownOutcome)
+	_, diags = fire(ctx, client, in, teardownOutcome)
 	resp.Diagnostics.Append(diags...)
 }
 

@@ -4,9 +4,15 @@ action "authing_webhook_trigger" "smoke" {
     webhook_id   = var.webhook_id
     request_body = jsonencode({ eventName = "test", data = { release = var.release } })
 
-    # Fail the apply unless the endpoint answered {"received": true, ...}.
+    # Fail the apply unless the endpoint answered HTTP 200 with {"received": true, ...}.
+    # While the service is still starting, fire again up to 5 times: each attempt is a
+    # real delivery, and the progress says why and when the next comes.
     expect = {
-      received = "true"
+      status_codes = [200]
+      equals       = { "/received" = "true" }
+    }
+    retry = {
+      attempts = 5
     }
   }
 }

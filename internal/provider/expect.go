@@ -1,0 +1,450 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+)
+
+// The descriptions of expect and retry, shared by the resource and the action so that the
+// two say the same thing.
+const (
+	expectDescription = "What a firing must show to count as done. A firing that does not show it is a failed firing: " +
+		"the webhook fired (each attempt is a real delivery), and the error lists every unmet expectation with what was expected and what came, and names each firing ID. " +
+		"Without `expect`, a firing counts as done unless Authing reports its delivery as failed."
+	statusCodesDescription = "The endpoint's HTTP status must be one of these. Authing's trigger answer does not carry the status, " +
+		"so the provider reads it from the webhook's delivery logs, by the firing ID, within the time the firing has left (`timeouts`): " +
+		"logs that do not show the delivery in time leave the status unknown, which is an unmet expectation, never a pass. Without `status_codes`, no logs are read. " +
+		"A delivery Authing reports as failed meets the expectations only when `status_codes` lists the status it logged."
+	presentDescription = "JSON Pointers (RFC 6901, such as `\"/data/version\"`) that must exist in the endpoint's answer (`response`). " +
+		"`~1` stands for `/` and `~0` for `~` in a key; array elements are numbered from 0."
+	equalsDescription = "A map from JSON Pointer to the value that must be there. A JSON string compares as is; " +
+		"any other JSON value compares as its compact JSON text, numbers as the endpoint wrote them: `\"3\"`, `\"true\"`, `\"null\"`, `\"[1,2]\"`. " +
+		"A pointer that is missing from the answer does not equal anything."
+	retryDescription = "Fire again until a firing meets `expect`, to wait for a deploy to go live. Each attempt is a real delivery with its own firing ID. " +
+		"The provider fires again only after an outcome known not to meet the expectations: an answer that fails `expect`, a logged delivery that failed, " +
+		"or Authing saying that the endpoint failed. It never fires again after an outcome that may or may not have happened (MAY HAVE FIRED), " +
+		"after an unknown status, or after the API refused the request. All attempts and the waits between them fit in the timeout; " +
+		"an attempt that cannot start in time is not made."
+	attemptsDescription = "How many firings at most, the first included: 1 (the default) to 100."
+	minDelayDescription = "The wait after the first failed attempt, as a duration such as `\"100ms\"` or `\"2s\"` (default `\"1s\"`); each wait doubles it, up to `max_delay`."
+	maxDelayDescription = "The longest wait between two attempts (default `\"30s\"`)."
+)
+
+// maxRetryAttempts bounds retry.attempts.
+const maxRetryAttempts = 100
+
+// Retry defaults, as documented in the schema.
+const (
+	defaultMinDelay = time.Second
+	defaultMaxDelay = 30 * time.Second
+)
+
+// expectModel is the expect attribute.
+type expectModel struct {
+	StatusCodes types.Set  `tfsdk:"status_codes"`
+	Present     types.List `tfsdk:"present"`
+	Equals      types.Map  `tfsdk:"equals"`
+}
+
+// retryModel is the retry attribute.
+type retryModel struct {
+	Attempts types.Int64  `tfsdk:"attempts"`
+	MinDelay types.String `tfsdk:"min_delay"`
+	MaxDelay types.String `tfsdk:"max_delay"`
+}
+
+var (
+	statusCodesValidators = []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueInt64sAre(int64validator.Between(100, 599))}
+	presentValidators     = []validator.List{listvalidator.ValueStringsAre(jsonPointerValidator)}
+	equalsValidators      = []validator.Map{mapvalidator.KeysAre(jsonPointerValidator)}
+	attemptsValidators    = []validator.Int64{int64validator.Between(1, maxRetryAttempts)}
+	delayValidators       = []validator.String{durationValidator}
+)
+
+// expectResourceAttribute and expectActionAttribute are expect in each schema package.
+func expectResourceAttribute() resourceschema.SingleNestedAttribute {
+	return resourceschema.SingleNestedAttribute{
+		Optional:    true,
+		Description: expectDescription + " Changing `expect` fires again only when the recorded firing does not meet the new expectations (checked at plan against `response` and `status_code`); otherwise it is an update in place.",
+		Attributes: map[string]resourceschema.Attribute{
+			"status_codes": resourceschema.SetAttribute{Optional: true, ElementType: types.Int64Type, Validators: statusCodesValidators, Description: statusCodesDescription},
+			"present":      resourceschema.ListAttribute{Optional: true, ElementType: types.StringType, Validators: presentValidators, Description: presentDescription},
+			"equals":       resourceschema.MapAttribute{Optional: true, ElementType: types.StringType, Validators: equalsValidators, Description: equalsDescription},
+		},
+	}
+}
+
+func expectActionAttribute() actionschema.SingleNestedAttribute {
+	return actionschema.SingleNestedAttribute{
+		Optional:    true,
+		Description: expectDescription + " Under an `action_trigger`'s `on_failure = continue`, an unmet expectation is a warning and the apply goes on.",
+		Attributes: map[string]actionschema.Attribute{
+			"status_codes": actionschema.SetAttribute{Optional: true, ElementType: types.Int64Type, Validators: statusCodesValidators, Description: statusCodesDescription},
+			"present":      actionschema.ListAttribute{Optional: true, ElementType: types.StringType, Validators: presentValidators, Description: presentDescription},
+			"equals":       actionschema.MapAttribute{Optional: true, ElementType: types.StringType, Validators: equalsValidators, Description: equalsDescription},
+		},
+	}
+}
+
+// retryResourceAttribute and retryActionAttribute are retry in each schema package.
+func retryResourceAttribute() resourceschema.SingleNestedAttribute {
+	return resourceschema.SingleNestedAttribute{
+		Optional:    true,
+		Description: retryDescription + " `attempts` says how many firings were made. Changing `retry` is an update in place and fires nothing: it says how to reach a firing, and the recorded one was reached.",
+		Validators:  []validator.Object{retryDelaysValidator{}},
+		Attributes: map[string]resourceschema.Attribute{
+			"attempts":  resourceschema.Int64Attribute{Optional: true, Validators: attemptsValidators, Description: attemptsDescription},
+			"min_delay": resourceschema.StringAttribute{Optional: true, Validators: delayValidators, Description: minDelayDescription},
+			"max_delay": resourceschema.StringAttribute{Optional: true, Validators: delayValidators, Description: maxDelayDescription},
+		},
+	}
+}
+
+func retryActionAttribute() actionschema.SingleNestedAttribute {
+	return actionschema.SingleNestedAttribute{
+		Optional:    true,
+		Description: retryDescription + " The action reports each attempt in its progress.",
+		Validators:  []validator.Object{retryDelaysValidator{}},
+		Attributes: map[string]actionschema.Attribute{
+			"attempts":  actionschema.Int64Attribute{Optional: true, Validators: attemptsValidators, Description: attemptsDescription},
+			"min_delay": actionschema.StringAttribute{Optional: true, Validators: delayValidators, Description: minDelayDescription},
+			"max_delay": actionschema.StringAttribute{Optional: true, Validators: delayValidators, Description: maxDelayDescription},
+		},
+	}
+}
+
+// jsonPointerValidator checks RFC 6901 syntax: empty (the whole answer), or "/" followed
+// by reference tokens in which "~" is always followed by "0" or "1".
+var jsonPointerValidator = stringCheck{
+	description: "must be a JSON Pointer (RFC 6901), such as \"/data/version\"",
+	check: func(p path.Path, v string) diag.Diagnostics {
+		if err := checkJSONPointer(v); err != nil {
+			return invalid(p, "Invalid JSON Pointer", fmt.Sprintf("%s: %q %s. A JSON Pointer is empty (the whole answer) or starts with \"/\", such as \"/data/version\"; "+
+				"write \"~1\" for a \"/\" inside a key and \"~0\" for a \"~\".", p, v, err))
+		}
+		return nil
+	},
+}
+
+func checkJSONPointer(v string) error {
+	if v == "" {
+		return nil
+	}
+	if v[0] != '/' {
+		return fmt.Errorf("does not start with \"/\"")
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] == '~' && (i+1 == len(v) || (v[i+1] != '0' && v[i+1] != '1')) {
+			return fmt.Errorf("has a \"~\" that is not followed by 0 or 1")
+		}
+	}
+	if !utf8.ValidString(v) {
+		return fmt.Errorf("is not valid UTF-8")
+	}
+	return nil
+}
+
+// durationValidator checks a retry delay.
+var durationValidator = stringCheck{
+	description: "must be a duration such as \"100ms\", \"2s\" or \"1m\"",
+	check: func(p path.Path, v string) diag.Diagnostics {
+		if _, err := parseDelay(v); err != nil {
+			return invalid(p, "Invalid duration", fmt.Sprintf("%s: %s.", p, err))
+		}
+		return nil
+	},
+}
+
+func parseDelay(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("%q is not a duration; write one such as \"100ms\", \"2s\" or \"1m\"", v)
+	case d < 0:
+		return 0, fmt.Errorf("%q is negative", v)
+	}
+	return d, nil
+}
+
+// retryDelaysValidator refuses a min_delay longer than max_delay, defaults included.
+type retryDelaysValidator struct{}
+
+func (retryDelaysValidator) Description(context.Context) string {
+	return "min_delay must not be longer than max_delay"
+}
+
+func (v retryDelaysValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (retryDelaysValidator) ValidateObject(ctx context.Context, req validator.ObjectRequest, resp *validator.ObjectResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var m retryModel
+	if diags := req.ConfigValue.As(ctx, &m, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true}); diags.HasError() {
+		return
+	}
+	if m.MinDelay.IsUnknown() || m.MaxDelay.IsUnknown() {
+		return
+	}
+	if _, diags := retryPolicy(m, req.Path); diags.HasError() {
+		resp.Diagnostics.Append(diags...)
+	}
+}
+
+// retrySpec is retry as the firing path uses it.
+type retrySpec struct {
+	attempts           int
+	minDelay, maxDelay time.Duration
+}
+
+// noRetry is one attempt.
+var noRetry = retrySpec{attempts: 1, minDelay: defaultMinDelay, maxDelay: defaultMaxDelay}
+
+// delay is the wait after failed attempt n (1 for the first): min_delay doubled n-1 times,
+// at most max_delay. It has no jitter: each wait is the one the progress announced.
+func (r retrySpec) delay(n int) time.Duration {
+	d := r.minDelay
+	for i := 1; i < n && d < r.maxDelay; i++ {
+		d *= 2
+	}
+	return min(d, r.maxDelay)
+}
+
+// retryPolicy reads retry with its defaults; at is where errors point.
+func retryPolicy(m retryModel, at path.Path) (retrySpec, diag.Diagnostics) {
+	r := noRetry
+	var diags diag.Diagnostics
+	if !m.Attempts.IsNull() {
+		r.attempts = int(m.Attempts.ValueInt64())
+		if r.attempts < 1 || r.attempts > maxRetryAttempts {
+			diags.AddAttributeError(at.AtName("attempts"), "Invalid retry attempts", fmt.Sprintf("retry.attempts is %d; it must be between 1 and %d.", r.attempts, maxRetryAttempts))
+		}
+	}
+	for _, d := range []struct {
+		name  string
+		value types.String
+		dst   *time.Duration
+	}{{"min_delay", m.MinDelay, &r.minDelay}, {"max_delay", m.MaxDelay, &r.maxDelay}} {
+		if d.value.IsNull() {
+			continue
+		}
+		v, err := parseDelay(d.value.ValueString())
+		if err != nil {
+			diags.AddAttributeError(at.AtName(d.name), "Invalid duration", fmt.Sprintf("%s: %s.", at.AtName(d.name), err))
+			continue
+		}
+		*d.dst = v
+	}
+	if !diags.HasError() && r.minDelay > r.maxDelay {
+		diags.AddAttributeError(at, "Invalid retry delays", fmt.Sprintf("retry.min_delay (%s) is longer than retry.max_delay (%s; the default is %s). Make min_delay at most max_delay.", r.minDelay, r.maxDelay, defaultMaxDelay))
+	}
+	return r, diags
+}
+
+// readRetry turns the retry attribute into a retrySpec; null is one attempt.
+func readRetry(ctx context.Context, v types.Object) (retrySpec, diag.Diagnostics) {
+	if v.IsNull() {
+		return noRetry, nil
+	}
+	var m retryModel
+	diags := v.As(ctx, &m, basetypes.ObjectAsOptions{})
+	if diags.HasError() {
+		return noRetry, diags
+	}
+	r, d := retryPolicy(m, path.Root("retry"))
+	diags.Append(d...)
+	return r, diags
+}
+
+// expectation is expect as the firing path uses it.
+type expectation struct {
+	set         bool
+	statusCodes []int
+	present     []string
+	equals      map[string]string
+}
+
+// readsStatus says whether a firing must read its delivery's log entry for the status.
+func (e expectation) readsStatus() bool { return len(e.statusCodes) > 0 }
+
+// readExpect turns the expect attribute into an expectation, checking the pointers again
+// (a value unknown at validate time is known only now).
+func readExpect(ctx context.Context, v types.Object) (expectation, diag.Diagnostics) {
+	var e expectation
+	if v.IsNull() {
+		return e, nil
+	}
+	var m expectModel
+	diags := v.As(ctx, &m, basetypes.ObjectAsOptions{})
+	if diags.HasError() {
+		return e, diags
+	}
+	e.set = true
+	at := path.Root("expect")
+	if !m.StatusCodes.IsNull() {
+		var codes []int64
+		diags.Append(m.StatusCodes.ElementsAs(ctx, &codes, false)...)
+		for _, c := range codes {
+			if c < 100 || c > 599 {
+				diags.AddAttributeError(at.AtName("status_codes"), "Invalid status code", fmt.Sprintf("expect.status_codes holds %d; an HTTP status is between 100 and 599.", c))
+			}
+			e.statusCodes = append(e.statusCodes, int(c))
+		}
+		slices.Sort(e.statusCodes)
+		if len(codes) == 0 {
+			diags.AddAttributeError(at.AtName("status_codes"), "Empty status codes", "expect.status_codes is empty, which no status can meet: list the statuses that count as a pass, or leave it out.")
+		}
+	}
+	if !m.Present.IsNull() {
+		diags.Append(m.Present.ElementsAs(ctx, &e.present, false)...)
+		for i, p := range e.present {
+			diags.Append(jsonPointerValidator.check(at.AtName("present").AtListIndex(i), p)...)
+		}
+	}
+	if !m.Equals.IsNull() {
+		diags.Append(m.Equals.ElementsAs(ctx, &e.equals, false)...)
+		for p := range e.equals {
+			diags.Append(jsonPointerValidator.check(at.AtName("equals").AtMapKey(p), p)...)
+		}
+	}
+	return e, diags
+}
+
+// lookupPointer returns the JSON value at pointer in doc, as raw JSON, and whether it is
+// there (RFC 6901).
+func lookupPointer(doc string, pointer string) (json.RawMessage, bool) {
+	cur := json.RawMessage(doc)
+	if pointer == "" {
+		return cur, json.Valid(cur)
+	}
+	for _, token := range strings.Split(pointer[1:], "/") {
+		token = strings.ReplaceAll(strings.ReplaceAll(token, "~1", "/"), "~0", "~")
+		trimmed := strings.TrimLeft(string(cur), " \t\r\n")
+		switch {
+		case strings.HasPrefix(trimmed, "{"):
+			var obj map[string]json.RawMessage
+			if json.Unmarshal(cur, &obj) != nil {
+				return nil, false
+			}
+			next, ok := obj[token]
+			if !ok {
+				return nil, false
+			}
+			cur = next
+		case strings.HasPrefix(trimmed, "["):
+			var arr []json.RawMessage
+			if json.Unmarshal(cur, &arr) != nil {
+				return nil, false
+			}
+			i, err := strconv.Atoi(token)
+			// RFC 6901: an index is 0 or digits without a leading zero; "-" is the
+			// element after the last, which never exists.
+			if err != nil || i < 0 || i >= len(arr) || (len(token) > 1 && token[0] == '0') || token[0] == '+' {
+				return nil, false
+			}
+			cur = arr[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// pointerText is a JSON value as equals compares it: a string as is, any other value as
+// its compact JSON text.
+func pointerText(raw json.RawMessage) string {
+	var s string
+	// null unmarshals into a string without an error, leaving it empty: only a JSON
+	// string is read as one.
+	if trimmed := bytes.TrimSpace(raw); len(trimmed) > 0 && trimmed[0] == '"' && json.Unmarshal(trimmed, &s) == nil {
+		return s
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return string(raw)
+	}
+	return b.String()
+}
+
+// shown is a value from the endpoint's answer as an error or progress shows it: secrets
+// hidden, and cut to a readable length.
+func shown(v string, mask func(string) string) string {
+	v = mask(v)
+	const limit = 200
+	if utf8.RuneCountInString(v) > limit {
+		v = string([]rune(v)[:limit]) + "… (truncated)"
+	}
+	return v
+}
+
+// unmetAnswer lists what the answer does not have of present and equals.
+func (e expectation) unmetAnswer(response string, mask func(string) string) []string {
+	var problems []string
+	for _, p := range e.present {
+		if _, ok := lookupPointer(response, p); !ok {
+			problems = append(problems, fmt.Sprintf("present %q: expected to exist in the answer; it is missing", p))
+		}
+	}
+	keys := make([]string, 0, len(e.equals))
+	for k := range e.equals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, p := range keys {
+		want := e.equals[p]
+		raw, ok := lookupPointer(response, p)
+		if !ok {
+			problems = append(problems, fmt.Sprintf("equals %q: expected %q; it is missing from the answer", p, want))
+			continue
+		}
+		if got := pointerText(raw); got != want {
+			problems = append(problems, fmt.Sprintf("equals %q: expected %q; got %q", p, want, shown(got, mask)))
+		}
+	}
+	return problems
+}
+
+// statusListed says whether status is one of the expected codes.
+func (e expectation) statusListed(status int) bool {
+	return slices.Contains(e.statusCodes, status)
+}
+
+// codesText is the expected codes for a message: "200, 204".
+func (e expectation) codesText() string {
+	parts := make([]string, len(e.statusCodes))
+	for i, c := range e.statusCodes {
+		parts[i] = strconv.Itoa(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// metByRecord says whether a recorded firing (its response, and its status when one was
+// read) meets e. A status that was not read cannot meet status_codes.
+func (e expectation) metByRecord(response string, status types.Int64) bool {
+	if e.readsStatus() && (status.IsNull() || status.IsUnknown() || !e.statusListed(int(status.ValueInt64()))) {
+		return false
+	}
+	return len(e.unmetAnswer(response, func(s string) string { return s })) == 0
+}
