@@ -431,6 +431,17 @@ func (e expectation) statusListed(status int) bool {
 	return slices.Contains(e.statusCodes, status)
 }
 
+// listsFailures says whether status_codes lists a status outside 2xx, which Authing counts
+// as a failed delivery.
+func (e expectation) listsFailures() bool {
+	for _, c := range e.statusCodes {
+		if c < 200 || c > 299 {
+			return true
+		}
+	}
+	return false
+}
+
 // codesText is the expected codes for a message: "200, 204".
 func (e expectation) codesText() string {
 	parts := make([]string, len(e.statusCodes))

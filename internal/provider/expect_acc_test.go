@@ -79,7 +79,7 @@ func TestAccWebhookTrigger_statusCodeFromTheLogs(t *testing.T) {
 			}
 			if !tt.pass {
 				step.ConfigStateChecks = nil
-				step.ExpectError = wrapped(`(?s)Webhook fired, but did not meet expect.*firing ID [0-9a-f]{32}.*expected Authing not to report it as failed; Authing's delivery logs show it failed: the endpoint answered 500`)
+				step.ExpectError = wrapped(`(?s)Webhook fired, but did not meet expect.*firing ID [0-9a-f]{32}.*status_codes: expected one of 200, 204; the endpoint answered 500 \(Authing answered statusCode 602.*Authing's delivery logs show it failed: the endpoint answered 500`)
 			}
 			resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6Factories, Steps: []resource.TestStep{step}})
 			if !tt.pass && env.emu.Stats().Deliveries != 1 {
@@ -147,23 +147,27 @@ func TestAccWebhookTrigger_retryUntilLive(t *testing.T) {
 // endpoint's error answer, which only the logged status shows (relay).
 func TestAccWebhookTrigger_endpointFailureStyles(t *testing.T) {
 	t.Run("codes", func(t *testing.T) {
-		env := newTestEnv(t)
+		env := newTestEnv(t, emulator.Options{EndpointFailure: emulator.EndpointFailureCodes})
 		recv := &flakyReceiver{failFirst: 1, failStatus: 503}
 		id := flakyWebhook(t, env, recv)
-		env.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 602, Message: "EndpointResponseError", AfterProcessing: true, Times: 1})
+		down := env.emu.AddWebhook(emulator.Webhook{Name: "down", URL: env.emu.ReceiverURL("down") + "?down=1", Enabled: true, Events: []string{"test"}})
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6Factories,
 			Steps: []resource.TestStep{
 				{
 					Config:      env.config(triggerConfig(id, "")),
-					ExpectError: wrapped(`(?s)Webhook fired, but its delivery failed.*fired once.*Authing answered statusCode 602 \(EndpointResponseError\)`),
+					ExpectError: wrapped(`(?s)Webhook fired, but its delivery failed.*fired once.*Authing answered statusCode 602`),
+				},
+				{
+					// A refused connection: 601, the same known outcome, never MAY HAVE FIRED.
+					Config:      env.config(triggerConfig(down, "")),
+					ExpectError: wrapped(`(?s)Webhook fired, but its delivery failed.*fired once.*Authing answered statusCode 601`),
 				},
 				{
 					PreConfig: func() {
 						recv.mu.Lock()
 						recv.failFirst = 2
 						recv.mu.Unlock()
-						env.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 602, Message: "EndpointResponseError", AfterProcessing: true, Times: 1})
 					},
 					Config: env.config(triggerConfig(id, "  retry = {\n    attempts  = 3\n    min_delay = \"100ms\"\n  }\n")),
 					ConfigStateChecks: []statecheck.StateCheck{
@@ -176,7 +180,7 @@ func TestAccWebhookTrigger_endpointFailureStyles(t *testing.T) {
 		})
 	})
 	t.Run("relay", func(t *testing.T) {
-		env := newTestEnv(t)
+		env := newTestEnv(t, emulator.Options{EndpointFailure: emulator.EndpointFailureRelay})
 		recv := &flakyReceiver{failFirst: 2, failStatus: 502}
 		id := flakyWebhook(t, env, recv)
 		resource.ParallelTest(t, resource.TestCase{

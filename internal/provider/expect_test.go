@@ -187,9 +187,10 @@ func TestRetryFiresAgainAfterAKnownFailure(t *testing.T) {
 }
 
 // Without status_codes, a firing reads no logs: one trigger call per firing, and an
-// answer that fails expect is judged on the answer alone.
+// answer that fails expect is judged on the answer alone (Authing relaying the endpoint's
+// error answer with statusCode 200).
 func TestWithoutStatusCodesNoLogsAreRead(t *testing.T) {
-	e := newRunEnv(t, &flakyReceiver{failFirst: 1, failStatus: 503})
+	e := newRunEnv(t, &flakyReceiver{failFirst: 1, failStatus: 503}, emulator.Options{EndpointFailure: emulator.EndpointFailureRelay})
 	exp := expectation{set: true, present: []string{"/data/ready"}}
 	got, progress, errs := e.run(t.Context(), exp, retrySpec{attempts: 3, minDelay: time.Millisecond, maxDelay: time.Millisecond})
 	if errs != "" || got.attempts != 2 || got.status != 0 {

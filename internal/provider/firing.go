@@ -72,8 +72,10 @@ type observation struct {
 	// status is the logged responseStatusCode when statusRead; 0 there means no answer.
 	status     int
 	statusRead bool
-	// failed, when set, is how Authing reported the delivery as failed.
-	failed string
+	// failed, when set, is how Authing reported the delivery as failed, and failedShort
+	// the same in a few words, for progress.
+	failed      string
+	failedShort string
 	// statusMissing, when set, says why the status that status_codes asks for is unknown.
 	statusMissing string
 }
@@ -208,6 +210,7 @@ func (r firingRun) fireOnce(ctx context.Context, firingID string) (observation, 
 		var e *authing.Error
 		if errors.As(err, &e) {
 			obs.failed = fmt.Sprintf("Authing answered statusCode %d", e.StatusCode)
+			obs.failedShort = fmt.Sprintf("Authing reported that the endpoint failed (statusCode %d)", e.StatusCode)
 			if e.Message != "" {
 				obs.failed += fmt.Sprintf(" (%s)", r.mask(e.Message))
 			}
@@ -255,8 +258,12 @@ func (r firingRun) readStatus(ctx context.Context, obs *observation, carried boo
 		return
 	}
 	obs.status, obs.statusRead = s.Delivery.StatusCode, true
-	if !s.Delivery.Success && obs.failed == "" {
-		obs.failed = loggedFailure(s.Delivery)
+	if !s.Delivery.Success {
+		if obs.failed != "" {
+			obs.failed += "; " + loggedFailure(s.Delivery)
+		} else {
+			obs.failed = loggedFailure(s.Delivery)
+		}
 	}
 	if obs.response == "null" {
 		// Authing said the endpoint failed, without its answer: the logs have it.
@@ -278,24 +285,34 @@ func loggedFailure(d authing.Delivery) string {
 func (r firingRun) judge(obs observation) (unmet []string, reason string, known bool) {
 	known = true
 	e := r.expect
-	if obs.statusMissing != "" {
-		unmet = append(unmet, fmt.Sprintf("status_codes: expected one of %s; the status is unknown: %s", e.codesText(), obs.statusMissing))
-		reason = "the endpoint's status is unknown"
-		known = false
+	failedNote := ""
+	if obs.failed != "" {
+		failedNote = " (" + obs.failed + ")"
 	}
-	statusMet := obs.statusRead && e.statusListed(obs.status)
-	if obs.failed != "" && !statusMet {
-		unmet = append(unmet, "the delivery: expected Authing not to report it as failed; "+obs.failed)
-		reason = "Authing reported the delivery as failed"
-		if obs.statusRead && obs.status != 0 {
-			reason = fmt.Sprintf("the endpoint answered %d", obs.status)
-		} else if obs.statusRead {
+	switch {
+	case obs.statusMissing != "":
+		unmet = append(unmet, fmt.Sprintf("status_codes: expected one of %s; the status is unknown: %s%s", e.codesText(), obs.statusMissing, failedNote))
+		reason = "the endpoint's status is unknown"
+		// Authing's word that the delivery failed is known not to meet status_codes,
+		// unless they list a status that Authing counts as a failure.
+		known = obs.failed != "" && !e.listsFailures()
+	case e.readsStatus() && !e.statusListed(obs.status):
+		reason = fmt.Sprintf("the endpoint answered %d", obs.status)
+		if obs.status == 0 {
 			reason = "the endpoint gave no answer"
 		}
-	}
-	if e.readsStatus() && obs.statusRead && !statusMet && obs.failed == "" {
-		unmet = append(unmet, fmt.Sprintf("status_codes: expected one of %s; the endpoint answered %d", e.codesText(), obs.status))
-		reason = fmt.Sprintf("the endpoint answered %d", obs.status)
+		unmet = append(unmet, fmt.Sprintf("status_codes: expected one of %s; %s%s", e.codesText(), reason, failedNote))
+	case !e.readsStatus() && obs.failed != "":
+		unmet = append(unmet, "the delivery: expected Authing not to report it as failed; "+obs.failed)
+		reason = obs.failedShort
+		switch {
+		case obs.statusRead && obs.status != 0:
+			reason = fmt.Sprintf("the endpoint answered %d", obs.status)
+		case obs.statusRead:
+			reason = "the endpoint gave no answer"
+		case reason == "":
+			reason = "Authing reported the delivery as failed"
+		}
 	}
 	answer := e.unmetAnswer(obs.response, r.mask)
 	if len(answer) > 0 && reason == "" {
