@@ -261,7 +261,7 @@ func TestTriggerSendsOnlyWhatItHas(t *testing.T) {
 
 // Authing's codes for a third-party endpoint that failed (601-603) are a known outcome:
 // the webhook fired and its endpoint failed. The call is not repeated, and the error
-// carries the code and Authing's message.
+// carries the code and Authing's message, masked of the webhook's secret.
 func TestTriggerEndpointFailureIsAKnownOutcome(t *testing.T) {
 	for _, code := range []int{601, 602, 603} {
 		t.Run(fmt.Sprint(code), func(t *testing.T) {
@@ -270,9 +270,11 @@ func TestTriggerEndpointFailureIsAKnownOutcome(t *testing.T) {
 				switch {
 				case strings.HasSuffix(r.URL.Path, "/get-management-token"):
 					_, _ = io.WriteString(w, `{"statusCode":200,"data":{"access_token":"tok","expires_in":7200}}`)
+				case strings.HasSuffix(r.URL.Path, "/get-webhook"):
+					_, _ = io.WriteString(w, `{"statusCode":200,"data":{"webhookId":"w1","name":"n","url":"https://example.com/h","contentType":"application/json","enabled":true,"secret":"whsec-7f3a9c2e","createdAt":"2022-07-03T02:20:30.000Z","updatedAt":"2022-07-03T02:20:30.000Z"}}`)
 				case strings.HasSuffix(r.URL.Path, "/trigger-webhook"):
 					triggers++
-					fmt.Fprintf(w, `{"statusCode":%d,"message":"EndpointResponseError: Request failed with status code 503","requestId":"req-1"}`, code)
+					fmt.Fprintf(w, `{"statusCode":%d,"message":"EndpointResponseError: Request failed with status code 503 (sent whsec-7f3a9c2e)","requestId":"req-1"}`, code)
 				default:
 					http.NotFound(w, r)
 				}
@@ -281,7 +283,7 @@ func TestTriggerEndpointFailureIsAKnownOutcome(t *testing.T) {
 			c := newTestClient(t, srv.URL)
 			_, err := c.TriggerWebhook(t.Context(), TriggerInput{WebhookID: "w1"})
 			e := asError(t, err)
-			if e.Outcome != EndpointFailed || e.StatusCode != code || !strings.Contains(e.Message, "status code 503") || e.RequestID != "req-1" {
+			if e.Outcome != EndpointFailed || e.StatusCode != code || !strings.Contains(e.Message, "status code 503") || strings.Contains(err.Error(), "whsec-7f3a9c2e") || e.RequestID != "req-1" {
 				t.Fatalf("got %+v", e)
 			}
 			if triggers != 1 {
