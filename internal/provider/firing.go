@@ -99,6 +99,7 @@ type firingRun struct {
 type attemptRecord struct {
 	firingID string
 	unmet    []string
+	response string
 }
 
 // run fires until a firing meets the expectations, retries run out, or an outcome ends
@@ -131,7 +132,7 @@ func (r firingRun) attempts(ctx context.Context) (firing, diag.Diagnostics) {
 		if len(unmet) == 0 {
 			return firing{id: id, response: obs.response, at: obs.at, status: statusOf(obs), attempts: n}, diags
 		}
-		failed = append(failed, attemptRecord{firingID: id, unmet: unmet})
+		failed = append(failed, attemptRecord{firingID: id, unmet: unmet, response: obs.response})
 		var stop string
 		switch {
 		case !known:
@@ -338,6 +339,9 @@ func (r firingRun) failedDetail(failed []attemptRecord, stop string) string {
 	}
 	fmt.Fprintf(&b, "Webhook %s fired %s, and no firing met the expectations; each attempt was a real delivery.\n", r.in.WebhookID, times)
 	writeAttempts(&b, failed, r.retry.attempts)
+	if last := failed[len(failed)-1].response; last != "null" && last != "" {
+		fmt.Fprintf(&b, "\nThe last answer began: %s\n", summarize(r.mask(last)))
+	}
 	if stop != "" {
 		b.WriteString("\n" + stop + "\n")
 	}

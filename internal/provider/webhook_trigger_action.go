@@ -44,7 +44,7 @@ func (a *webhookTriggerAction) Metadata(_ context.Context, req action.MetadataRe
 func (a *webhookTriggerAction) Schema(ctx context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Fires a webhook once through Authing's TriggerWebhook call each time the action is invoked " +
-			"(by an `action_trigger` in a resource's lifecycle, or with `terraform apply -invoke`), and fails the apply when Authing reports an error or the firing does not meet `expect`. With `retry`, it fires again until a firing meets `expect`, reporting each attempt in its progress. Nothing is kept in state. Each invocation sends a fresh firing ID in the `Idempotency-Key` request header (unless `request_headers` sets it), by which a firing whose answer was lost is found in Authing's delivery logs. Needs Terraform 1.14 or later.",
+			"(by an `action_trigger` in a resource's lifecycle, or with `terraform apply -invoke`), and fails the apply when Authing reports an error or the firing does not meet `expect`. With `retry`, it fires again until a firing meets `expect`, reporting each attempt in its progress. Nothing is kept in state. Each invocation sends a fresh firing ID in the `Idempotency-Key` request header (unless `request_headers` sets it), by which a firing whose answer was lost is found in Authing's delivery logs. Needs Terraform 1.14.1 or later (1.14.0 ran `after_*` events before the resource had finished applying).",
 		Attributes: map[string]schema.Attribute{
 			"webhook_id": schema.StringAttribute{
 				Required:    true,
