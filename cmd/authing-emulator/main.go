@@ -33,6 +33,7 @@ func main() {
 	pageSize := flag.Int("page-size", 0, "webhooks and logs served per page whatever limit asks, over 50 included (0: as limit asks, and a limit over 50 is refused)")
 	notFound := flag.String("not-found", string(emulator.NotFoundBusiness404), "how get-webhook answers an unknown ID: 404 (statusCode 404) or null (statusCode 200, data null)")
 	oldestFirst := flag.Bool("logs-oldest-first", false, "list get-webhook-logs oldest first (default: newest first)")
+	swapLogs := flag.Bool("logs-swap-neighbours", false, "list each pair of neighbouring get-webhook-logs entries the other way round, as a server that logs concurrent deliveries in the order they finished")
 	logDelay := flag.Duration("log-delay", 0, "how long a delivery takes to appear in get-webhook-logs, as on a server that writes its logs asynchronously")
 	refuseDeletes := flag.Bool("refuse-deletes", false, "answer delete-webhook with data.success false and delete nothing, as a server that refuses would")
 	var missing routeList
@@ -53,18 +54,19 @@ func main() {
 		log.Fatal("authing-emulator: set AUTHING_ACCESS_KEY_SECRET to the secret the emulator should accept")
 	}
 	srv, err := emulator.New(emulator.Options{
-		Keys:            []emulator.AccessKey{{ID: *keyID, Secret: secret}},
-		TokenLifetime:   *lifetime,
-		Latency:         *latency,
-		RateLimit:       *rate,
-		PageSize:        *pageSize,
-		NotFound:        emulator.NotFoundStyle(*notFound),
-		MissingRoutes:   missing,
-		LogsOldestFirst: *oldestFirst,
-		RefuseDeletes:   *refuseDeletes,
-		LogDelay:        *logDelay,
-		EndpointFailure: emulator.EndpointFailureStyle(*endpointFailure),
-		DeliveryTimeout: *deliveryTimeout,
+		Keys:               []emulator.AccessKey{{ID: *keyID, Secret: secret}},
+		TokenLifetime:      *lifetime,
+		Latency:            *latency,
+		RateLimit:          *rate,
+		PageSize:           *pageSize,
+		NotFound:           emulator.NotFoundStyle(*notFound),
+		MissingRoutes:      missing,
+		LogsOldestFirst:    *oldestFirst,
+		LogsSwapNeighbours: *swapLogs,
+		RefuseDeletes:      *refuseDeletes,
+		LogDelay:           *logDelay,
+		EndpointFailure:    emulator.EndpointFailureStyle(*endpointFailure),
+		DeliveryTimeout:    *deliveryTimeout,
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -491,10 +491,14 @@ func (s *Server) getWebhookLogs(c *call) (any, *apiError) {
 	}
 	list := []webhookLog{}
 	for i := (page - 1) * limit; i < len(logs) && i < page*limit; i++ {
+		k := i
+		if s.opts.LogsSwapNeighbours && k^1 < len(logs) {
+			k ^= 1
+		}
 		// Newest first, unless the emulator plays a server that serves oldest first.
-		j := len(logs) - 1 - i
+		j := len(logs) - 1 - k
 		if s.opts.LogsOldestFirst {
-			j = i
+			j = k
 		}
 		list = append(list, logs[j])
 	}

@@ -73,6 +73,10 @@ type Options struct {
 	// LogsOldestFirst serves get-webhook-logs oldest first; by default newest first. The
 	// documentation does not say which order the real API uses.
 	LogsOldestFirst bool
+	// LogsSwapNeighbours lists each pair of neighbouring logs the other way round (the
+	// first and second, the third and fourth, ...), as a server that logs concurrent
+	// deliveries in the order they finished rather than the order they started.
+	LogsSwapNeighbours bool
 	// LogDelay, when positive, is how long a delivery takes to appear in get-webhook-logs,
 	// as on a server that writes its logs asynchronously.
 	LogDelay time.Duration
