@@ -23,8 +23,13 @@ func logServer(t *testing.T, total int, entries []map[string]any) (host string, 
 	t.Helper()
 	var n atomic.Int64
 	host = fakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/get-webhook") {
+			// The webhook exists: a logs read asks first.
+			_ = json.NewEncoder(w).Encode(map[string]any{"statusCode": 200, "data": map[string]any{"webhookId": r.URL.Query().Get("webhookId")}})
+			return
+		}
 		if !strings.HasSuffix(r.URL.Path, "/get-webhook-logs") {
-			_, _ = w.Write([]byte(`{"statusCode":404,"message":"no such webhook"}`))
+			_, _ = w.Write([]byte(`{"statusCode":404,"message":"no such route"}`))
 			return
 		}
 		n.Add(1)
@@ -144,7 +149,11 @@ func TestListingWithoutTotalCountIsNotAnEmptyPool(t *testing.T) {
 		"totalCount 2, none":  {`{"totalCount":2,"list":null}`, "first page held none"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			host := fakeAPI(t, func(w http.ResponseWriter, _ *http.Request) {
+			host := fakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "/get-webhook") {
+					_, _ = w.Write([]byte(`{"statusCode":200,"data":{"webhookId":"w"}}`))
+					return
+				}
 				body := `{"statusCode":200,"message":"ok"`
 				if tt.data != "" {
 					body += `,"data":` + tt.data

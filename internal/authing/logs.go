@@ -59,117 +59,64 @@ type wireLog struct {
 }
 
 // GetWebhookLogs returns up to limit (1 to MaxWebhookLogs) of a webhook's latest
-// deliveries, newest first.
+// deliveries, newest first by their timestamps. A webhook that does not exist is an error
+// (see webhookExists).
 //
 // Nothing documents the order in which the API lists logs, nor whether it serves the
 // limit asked. The first page tells the page size served; the timestamps of the list's
-// two ends tell the order (the last page is read when the first page's ends cannot).
-// When the order cannot be told, the call fails rather than return deliveries that may
-// be the oldest ones. The pages holding the latest entries are then fetched
-// concurrently, like a listing.
+// two ends tell the order, with local disorder tolerated (LogDisorder). When the latest
+// cannot be told, the call fails rather than return deliveries that may be the wrong
+// ones. The pages holding the latest entries are fetched concurrently, like a listing.
 func (c *Client) GetWebhookLogs(ctx context.Context, webhookID string, limit int) ([]WebhookLog, error) {
 	if webhookID == "" || limit < 1 || limit > MaxWebhookLogs {
 		return nil, &Error{Operation: "get webhook logs " + webhookID, Err: fmt.Errorf("need a webhook ID and a limit between 1 and %d", MaxWebhookLogs)}
+	}
+	if err := c.webhookExists(ctx, webhookID); err != nil {
+		return nil, c.secrets.maskError(err)
 	}
 	logs, err := c.webhookLogs(ctx, webhookID, limit)
 	return logs, c.secrets.maskError(err)
 }
 
+// webhookExists fails for a webhook that get-webhook says does not exist: Authing answers
+// the logs of an unknown webhook with an empty list, which must not pass for a webhook
+// never delivered to. It is the read that learns the webhook's secret, done once per
+// webhook per process, so it costs the logs read no extra call; any other failure is left
+// to webhookLogs.
+func (c *Client) webhookExists(ctx context.Context, webhookID string) error {
+	if err := c.learnWebhookSecret(ctx, webhookID); IsNotFound(err) {
+		return err
+	}
+	return nil
+}
+
 // webhookLogs reads the logs, masked of the webhook's secret (read once per webhook, see
 // learnWebhookSecret) and of every other secret the client knows. A webhook that does not
 // exist has no secret to learn; any other failure to read it fails the read, since the
-// logs' bodies may carry it.
+// logs' bodies may carry it. The order and the choice of the latest are latestLogs'
+// (logorder.go).
 func (c *Client) webhookLogs(ctx context.Context, webhookID string, limit int) ([]WebhookLog, error) {
 	op := "get webhook logs " + webhookID
 	if err := c.learnWebhookSecret(ctx, webhookID); err != nil && !IsNotFound(err) {
 		return nil, secretReadError(op, err)
 	}
 	secrets := c.secrets.list()
-	first, err := c.logPage(ctx, webhookID, 1, min(limit, pageLimit))
+	latest, err := c.latestLogs(ctx, webhookID, limit)
 	if err != nil {
 		return nil, err
 	}
-	w, err := planWindow(op, first.TotalCount, len(first.List), limit, false)
-	if err != nil || w.to == 0 {
-		return []WebhookLog{}, err
-	}
-	fetch := func(ctx context.Context, page int) ([]wireLog, error) {
-		p, err := c.logPage(ctx, webhookID, page, w.limit)
-		return p.List, err
-	}
-	held := map[int][]wireLog{1: first.List}
-	oldestFirst, err := c.logOrder(ctx, op, w, held, fetch)
-	if err != nil {
-		return nil, err
-	}
-	if oldestFirst {
-		w, _ = planWindow(op, first.TotalCount, len(first.List), limit, true)
-	}
-	pages, err := fetchWindow(ctx, c, w, held, fetch)
-	if err != nil {
-		return nil, err
-	}
-	picked := pick(w, pages)
-	if len(picked) != w.to-w.from {
-		return nil, answerError(op, fmt.Errorf("expected %d of the %d logs (totalCount) but the pages held %d; "+
-			"the logs may have changed while they were read, so try again", w.to-w.from, w.total, len(picked)))
-	}
-	if oldestFirst {
-		slices.Reverse(picked)
-	}
-	out := make([]WebhookLog, len(picked))
-	for i, l := range picked {
-		t, text, ok := parseTimestamp(l.Timestamp)
-		if !ok {
-			return nil, answerError(op, fmt.Errorf("a log's timestamp %s is neither an ISO 8601 time with a zone nor epoch milliseconds", snippet(l.Timestamp)))
-		}
-		if i > 0 && t.After(out[i-1].Time) {
-			return nil, answerError(op, fmt.Errorf("the logs are not in time order (%s comes after %s), so the latest cannot be told", text, out[i-1].Timestamp))
-		}
+	out := make([]WebhookLog, len(latest))
+	for i, l := range latest {
 		out[i] = WebhookLog{
 			WebhookID: l.WebhookID, EventName: c.secrets.maskText(l.EventName),
 			RequestBody: c.secrets.maskRaw(l.RequestBody), ResponseBody: c.secrets.maskRaw(l.ResponseBody),
 			RequestHeaders:     c.scrubHeaders(l.RequestHeaders, secrets),
 			ResponseHeaders:    c.scrubHeaders(l.ResponseHeaders, secrets),
-			ResponseStatusCode: l.ResponseStatusCode, Timestamp: text, Time: t, Success: l.Success,
+			ResponseStatusCode: l.ResponseStatusCode, Timestamp: l.text, Time: l.at, Success: l.Success,
 			ErrorMessage: c.secrets.maskString(l.ErrorMessage),
 		}
 	}
 	return out, nil
-}
-
-// logOrder reports whether the server lists logs oldest first, from the timestamps of the
-// list's first and last entries. It reads the last page (into held) when the first page's
-// own ends do not tell: equal or unreadable timestamps on a list that goes on.
-func (c *Client) logOrder(ctx context.Context, op string, w window, held map[int][]wireLog, fetch func(context.Context, int) ([]wireLog, error)) (bool, error) {
-	list := held[1]
-	if w.total < 2 {
-		return false, nil
-	}
-	head, tail := list[0].Timestamp, list[len(list)-1].Timestamp
-	a, _, okA := parseTimestamp(head)
-	b, _, okB := parseTimestamp(tail)
-	if (!okA || !okB || a.Equal(b)) && w.total > len(list) {
-		lastPage := w.pageOf(w.total - 1)
-		page, err := fetch(ctx, lastPage)
-		if err != nil {
-			return false, err
-		}
-		held[lastPage] = page
-		if len(page) > 0 {
-			tail = page[len(page)-1].Timestamp
-			b, _, okB = parseTimestamp(tail)
-		}
-	}
-	for _, end := range []struct {
-		raw json.RawMessage
-		ok  bool
-	}{{head, okA}, {tail, okB}} {
-		if !end.ok {
-			return false, answerError(op, fmt.Errorf("cannot tell which end of the list is the newest: the timestamp %s is neither an ISO 8601 time with a zone nor epoch milliseconds", snippet(end.raw)))
-		}
-	}
-	return a.Before(b), nil
 }
 
 // scrubHeaders renders logged headers as lower-case names and text values, without the

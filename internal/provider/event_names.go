@@ -153,9 +153,9 @@ func editDistance(a, b string) int {
 }
 
 // checkEventFilter checks an event name that filters webhooks (authing_webhooks, the list
-// resource) against the names the server knows, as authing_webhook checks its events: a
+// resource) or deliveries (authing_webhook_logs) against the names the server knows, as authing_webhook checks its events: a
 // filter on a name no webhook can have would match nothing, silently.
-func (d *providerData) checkEventFilter(ctx context.Context, event types.String, timeout time.Duration) diag.Diagnostics {
+func (d *providerData) checkEventFilter(ctx context.Context, p path.Path, event types.String, timeout time.Duration) diag.Diagnostics {
 	if event.IsNull() || event.IsUnknown() {
 		return nil
 	}
@@ -164,7 +164,7 @@ func (d *providerData) checkEventFilter(ctx context.Context, event types.String,
 		return diags
 	}
 	if problems := unknownEvents([]string{event.ValueString()}, known); len(problems) > 0 {
-		diags.AddAttributeError(path.Root("event"), "Unknown webhook event",
+		diags.AddAttributeError(p, "Unknown webhook event",
 			problems[0]+"\n\nChecked against "+from+"; the authing_webhook_events data source lists them.")
 	}
 	return diags

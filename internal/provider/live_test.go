@@ -233,6 +233,8 @@ var liveSkips = map[string]string{
 	"TestSweeperDeletesOnlyTestWebhooks":                                 "runs the sweeper against its own emulator with foreign webhooks",
 	"TestAccWebhooksDataSource_eventFilterIsChecked":                     "counts the emulator's list requests",
 	"TestAccWebhookDataSource_byName":                                    "adds webhooks with the same name through the emulator",
+	"TestAccWebhookLogs_minCountWaitsForLaggingLogs":                     "plays logs that lag and are listed out of order",
+	"TestAccWebhookLogs_filtersAndWhatAFailedWaitSaw":                    "adds a webhook through the emulator and counts its log reads",
 	"TestAccCLI_importWithoutAnIDSaysHow":                                "counts the emulator's requests",
 	"TestAccDocs_snippetsRunAsWritten":                                   "applies the documentation's snippets to an emulator holding the webhooks they name",
 	"TestAccDemo_printsNoWarningLines":                                   "runs make demo, which starts its own emulator",

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -249,4 +250,16 @@ func (secretConflictValidator) ValidateString(ctx context.Context, req validator
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Conflicting webhook secrets",
 		"secret and secret_wo are both set. Keep one: secret_wo (write-only, Terraform 1.11 or later, never stored) or secret (kept in state as sensitive).")
+}
+
+// rfc3339Validator requires an RFC 3339 time, such as timestamp() and timeadd() give.
+var rfc3339Validator = stringCheck{
+	description: "must be an RFC 3339 time such as 2026-01-02T15:04:05Z",
+	check: func(p path.Path, v string) diag.Diagnostics {
+		if _, err := time.Parse(time.RFC3339, v); err != nil {
+			return invalid(p, "Invalid time", fmt.Sprintf("%s is %q, which is not an RFC 3339 time such as 2026-01-02T15:04:05Z or 2026-01-02T23:04:05+08:00; "+
+				"timestamp(), timeadd() and a trigger's triggered_at give such times.", p, v))
+		}
+		return nil
+	},
 }

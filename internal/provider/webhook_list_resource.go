@@ -74,7 +74,7 @@ func (l *webhookListResource) List(ctx context.Context, req list.ListRequest, st
 	client, clientDiags := l.data.Client()
 	diags.Append(clientDiags...)
 	if !diags.HasError() {
-		diags.Append(l.data.checkEventFilter(ctx, m.Event, timeout)...)
+		diags.Append(l.data.checkEventFilter(ctx, path.Root("event"), m.Event, timeout)...)
 	}
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)

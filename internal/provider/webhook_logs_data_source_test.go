@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -150,5 +151,111 @@ data "authing_webhook_logs" "latest" {
 				}},
 			})
 		})
+	}
+}
+
+// logsAfterFiring is a webhook that the emulator delivers to, a firing, and an
+// authing_webhook_logs "after" with extra lines: the example's pattern.
+func logsAfterFiring(env *testEnv, webhookID, extra string) string {
+	return env.config(fmt.Sprintf(`
+resource "authing_webhook_trigger" "smoke" {
+  webhook_id   = %[1]q
+  request_body = jsonencode({ eventName = "test", data = { release = "r1" } })
+}
+
+data "authing_webhook_logs" "after" {
+  webhook_id = authing_webhook_trigger.smoke.webhook_id
+  since      = timeadd(authing_webhook_trigger.smoke.triggered_at, "-1m")
+%[2]s
+  timeouts {
+    read = "20s"
+  }
+}
+`, webhookID, extra))
+}
+
+// Authing may write a delivery's log a moment late: min_count makes the read wait for it,
+// and the filters keep the firing's own delivery (found by the firing ID it carried),
+// with logs[0] usable in a postcondition without a guard, on every supported CLI.
+func TestAccWebhookLogs_minCountWaitsForLaggingLogs(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{LogDelay: time.Second, LogsSwapNeighbours: true})
+	id := env.emu.AddWebhook(emulator.Webhook{Name: "lagging", URL: env.emu.ReceiverURL("lagging"), Enabled: true, Events: []string{"test"}})
+	var firing string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config: logsAfterFiring(env, id, `  firing_id  = authing_webhook_trigger.smoke.id
+  event_name = "test"
+  success    = true
+  min_count  = 1
+
+  lifecycle {
+    postcondition {
+      condition     = jsondecode(self.logs[0].request_body).data.release == "r1"
+      error_message = "The firing's delivery is not the one logged."
+    }
+  }
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("authing_webhook_trigger.smoke", tfjsonpath.New("id"), captureString(&firing)),
+				statecheck.ExpectKnownValue("data.authing_webhook_logs.after", tfjsonpath.New("logs"), knownvalue.ListSizeExact(1)),
+				statecheck.ExpectKnownValue("data.authing_webhook_logs.after", tfjsonpath.New("logs").AtSliceIndex(0).AtMapKey("request_headers").AtMapKey("idempotency-key"),
+					knownvalue.StringFunc(func(v string) error {
+						if v != firing || v == "" {
+							return fmt.Errorf("idempotency-key %q, want the firing's id %q", v, firing)
+						}
+						return nil
+					})),
+			},
+		}},
+	})
+}
+
+// A read that waits in vain fails saying what it saw; filters that match nothing give no
+// logs without waiting; an unknown webhook is an error, not an empty list; bad filters
+// fail before anything is read.
+func TestAccWebhookLogs_filtersAndWhatAFailedWaitSaw(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.AddWebhook(emulator.Webhook{Name: "filtered", URL: env.emu.ReceiverURL("filtered"), Enabled: true, Events: []string{"test"}})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config: logsAfterFiring(env, id, "  success = false\n"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.authing_webhook_logs.after", tfjsonpath.New("logs"), knownvalue.ListSizeExact(0)),
+				},
+			},
+			{
+				Config: strings.Replace(logsAfterFiring(env, id, "  event_name = \"user:created\"\n  min_count  = 2\n"), `read = "20s"`, `read = "2s"`, 1),
+				// Terraform wraps the detail: any white space stands for a space.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Too few webhook deliveries.*0 of the 1 latest deliveries read matched, and min_count is 2\.`+
+					`.*newest delivery read was logged at 20\d\d-.*Filters: since = 20\d\d-[^,]+, event_name = "user:created"\.`+
+					`.*raise timeouts.read to wait longer`, " ", `\s+`)),
+			},
+			{
+				Config:      env.config("data \"authing_webhook_logs\" \"gone\" {\n  webhook_id = \"000000000000000000000000\"\n}\n"),
+				ExpectError: regexp.MustCompile(`(?s)Could not read webhook logs.*Webhook 000000000000000000000000 does not exist at Authing`),
+			},
+			{
+				Config:      logsAfterFiring(env, id, "  event_name = \"user.created\"\n"),
+				ExpectError: regexp.MustCompile(`(?s)Invalid webhook event.*did you mean "user:created"`),
+			},
+			{
+				Config:      logsAfterFiring(env, id, "  min_count = 30\n"),
+				ExpectError: regexp.MustCompile(`(?s)min_count over limit.*min_count is 30, but the read looks at the 20 latest deliveries`),
+			},
+			{
+				Config:      env.config(fmt.Sprintf("data \"authing_webhook_logs\" \"x\" {\n  webhook_id = %q\n  since = \"yesterday\"\n}\n", id)),
+				ExpectError: regexp.MustCompile(`(?s)Invalid time.*"yesterday", which is not an RFC 3339 time`),
+			},
+			{
+				// Last, so that the test's final destroy has a valid configuration.
+				Config: logsAfterFiring(env, id, ""),
+			},
+		},
+	})
+	if n := env.emu.Stats().Requests["get-webhook-logs"]; n == 0 {
+		t.Fatal("no logs were read")
 	}
 }

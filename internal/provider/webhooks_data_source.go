@@ -119,7 +119,7 @@ func (d *webhooksDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(d.data.checkEventFilter(ctx, m.Event, timeout)...)
+	resp.Diagnostics.Append(d.data.checkEventFilter(ctx, path.Root("event"), m.Event, timeout)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
