@@ -239,7 +239,7 @@ func TestAccWebhookLogs_filtersAndWhatAFailedWaitSaw(t *testing.T) {
 			},
 			{
 				Config:      logsAfterFiring(env, id, "  event_name = \"user.created\"\n"),
-				ExpectError: regexp.MustCompile(`(?s)Invalid webhook event.*did you mean "user:created"`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid webhook event.*[dD]id you mean "user:created"`),
 			},
 			{
 				Config:      logsAfterFiring(env, id, "  min_count = 30\n"),

@@ -177,7 +177,7 @@ func TestAccWebhooksDataSource_eventFilterIsChecked(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      filter("user.created"),
-				ExpectError: regexp.MustCompile(`(?s)Invalid webhook event.*"user\.created" is not a webhook event.*did you mean "user:created"`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid webhook event.*"user\.created" is not a webhook event.*[dD]id you mean "user:created"`),
 			},
 			{
 				Config:      filter("user:creatd"),
