@@ -408,6 +408,10 @@ func replayOne(ctx context.Context, client *authing.Client, webhookID string, o 
 		// and only they keep a later invocation from sending it again.
 		return replayFailed, "sent, outcome unknown: Authing answered, but " + looked + "; a later invocation sends it again unless the logs show it delivered by then"
 	}
+	if authing.OutcomeOf(err) != authing.MayHaveTakenEffect {
+		// A known outcome, such as Authing's word that the endpoint failed.
+		return replayFailed, "failed: " + err.Error()
+	}
 	return replayFailed, fmt.Sprintf("may have been delivered: the answer was lost (%s), and %s; a later invocation sends it again only if the logs do not show it delivered by then", err, looked)
 }
 
