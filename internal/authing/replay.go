@@ -57,7 +57,9 @@ func (c *Client) DeliveriesSince(ctx context.Context, webhookID string, since ti
 	if strings.TrimSpace(webhookID) == "" {
 		return nil, 0, &Error{Operation: op, Err: fmt.Errorf("the webhook ID is empty")}
 	}
-	if err := c.learnWebhookSecret(ctx, webhookID); err != nil && !IsNotFound(err) {
+	// A webhook that does not exist has no deliveries to replay: that is an error (its
+	// IsNotFound is true), never an empty window.
+	if err := c.learnWebhookSecret(ctx, webhookID); err != nil {
 		return nil, 0, c.secrets.maskError(secretReadError(op, err))
 	}
 	logs, reads, err := c.deliveriesSince(ctx, op, webhookID, since)

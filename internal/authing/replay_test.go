@@ -22,13 +22,17 @@ type replayLogs struct {
 	pages       int
 	// onPage runs after each page is served, with the lock held.
 	onPage func(s *replayLogs)
+	// missing makes get-webhook answer that the webhook does not exist.
+	missing bool
 }
 
 func (s *replayLogs) handler(t *testing.T) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case strings.HasSuffix(r.URL.Path, "/get-webhook"):
+		case strings.HasSuffix(r.URL.Path, "/get-webhook") && s.missing:
 			_, _ = w.Write([]byte(`{"statusCode":404,"message":"no such webhook"}`))
+		case strings.HasSuffix(r.URL.Path, "/get-webhook"):
+			_, _ = w.Write([]byte(`{"statusCode":200,"data":{"webhookId":"w1","name":"n","url":"https://example.com/h","contentType":"application/json","enabled":true,"createdAt":"2022-07-03T02:20:30.000Z","updatedAt":"2022-07-03T02:20:30.000Z"}}`))
 		case strings.HasSuffix(r.URL.Path, "/get-webhook-logs"):
 			var req struct{ Page, Limit int }
 			if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
@@ -278,5 +282,15 @@ func TestDeliveriesSinceMarksAMaskedBody(t *testing.T) {
 	}
 	if len(got) != 2 || !got[0].BodyMasked || got[1].BodyMasked || strings.Contains(string(got[0].RequestBody), testSecret) {
 		t.Fatalf("got %+v", got)
+	}
+}
+
+// A webhook that does not exist is an error, never an empty window.
+func TestDeliveriesSinceOfAnUnknownWebhookIsNotFound(t *testing.T) {
+	s := &replayLogs{pageSize: 50, missing: true}
+	c := newTestClient(t, fakeAPI(t, s.handler(t)))
+	_, _, err := c.DeliveriesSince(t.Context(), "w1", logBase)
+	if !IsNotFound(err) || s.pages != 0 {
+		t.Fatalf("got %v after %d pages; want not found before any page", err, s.pages)
 	}
 }

@@ -276,6 +276,11 @@ func replay(ctx context.Context, client *authing.Client, w replayWindow, progres
 	}
 	progress("Reading the delivery logs of webhook %s from %s to %s", w.webhookID, w.since.Format(time.RFC3339), end)
 	logs, pages, err := client.DeliveriesSince(ctx, w.webhookID, w.since)
+	if authing.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("webhook_id"), "Could not read the deliveries to replay",
+			fmt.Sprintf("Webhook %s does not exist at Authing, so nothing was replayed; check webhook_id (the authing_webhooks data source lists the user pool's webhooks).\n\n%s", w.webhookID, err))
+		return diags
+	}
 	if err != nil {
 		diags.AddError("Could not read the deliveries to replay",
 			fmt.Sprintf("Nothing was replayed: the delivery logs of webhook %s could not be read (%d pages read).\n\n%s", w.webhookID, pages, err))

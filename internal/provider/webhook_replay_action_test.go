@@ -424,3 +424,13 @@ func TestReplayAction_refusedReplayIsReplayedNextTime(t *testing.T) {
 		t.Fatalf("replays %v, want the second, then the first on the next invocation", got)
 	}
 }
+
+func TestReplayAction_unknownWebhookIsAnError(t *testing.T) {
+	r := newReplayEnv(t)
+	attrs := r.attrs(nil)
+	attrs["webhook_id"] = str("000000000000000000000000")
+	_, diags := r.invoke(attrs)
+	if got := errorText(diags); !strings.Contains(got, "Webhook 000000000000000000000000 does not exist at Authing, so nothing was replayed") {
+		t.Fatalf("got %q", got)
+	}
+}
