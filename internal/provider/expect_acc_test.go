@@ -318,3 +318,44 @@ resource "terraform_data" "deploy" {
 func wrapped(pattern string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
 }
+
+// What the trigger's page says of a postcondition: when it fails, Terraform keeps the
+// firing in state, so once the endpoint is fixed the next apply does not fire again and
+// fails on the stored answer; -replace fires again. expect has neither problem.
+func TestAccCLI_failedPostconditionKeepsTheFiring(t *testing.T) {
+	env := newTestEnv(t)
+	notReady := `{"ready":false}`
+	if err := env.emu.SetReceiver("post", emulator.ReceiverBehavior{Body: &notReady}); err != nil {
+		t.Fatal(err)
+	}
+	id := env.emu.AddWebhook(emulator.Webhook{Name: "post", URL: env.emu.ReceiverURL("post"), Enabled: true, Events: []string{"test"}})
+	w := newWorkspace(t, providerBlock(nil)+triggerConfig(id, `  lifecycle {
+    postcondition {
+      condition     = try(jsondecode(self.response).ready, false) == true
+      error_message = "Not ready: ${self.response}"
+    }
+  }
+`), env.providerEnv()...)
+	if out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color"); err == nil || !strings.Contains(out, "Not ready") {
+		t.Fatalf("the first apply: %v\n%s", err, out)
+	}
+	if n := stateResourcesIfAny(t, w, "authing_webhook_trigger"); n != 1 {
+		t.Fatalf("%d firings in state after a failed postcondition; the page says Terraform keeps it", n)
+	}
+	ready := `{"ready":true}`
+	if err := env.emu.SetReceiver("post", emulator.ReceiverBehavior{Body: &ready}); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color"); err == nil || !strings.Contains(out, "Not ready") {
+		t.Fatalf("the apply after the fix: %v\n%s", err, out)
+	}
+	if n := env.emu.ReceiverDeliveries("post"); n != 1 {
+		t.Fatalf("%d deliveries after the second apply, want 1: it fires nothing", n)
+	}
+	if out, err := w.run("apply", "-auto-approve", "-input=false", "-no-color", "-replace=authing_webhook_trigger.smoke"); err != nil {
+		t.Fatalf("apply -replace: %v\n%s", err, out)
+	}
+	if n := env.emu.ReceiverDeliveries("post"); n != 2 {
+		t.Fatalf("%d deliveries after -replace, want 2", n)
+	}
+}

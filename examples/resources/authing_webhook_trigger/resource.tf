@@ -25,14 +25,20 @@ resource "authing_webhook_trigger" "smoke" {
     release = var.release
   }
 
-  timeouts {
-    create = "1m"
+  # The smoke test passes when the endpoint answers HTTP 200 with {"received": true, ...}.
+  # A firing that does not is not recorded, so the next apply fires again.
+  expect = {
+    status_codes = [200]
+    equals       = { "/received" = "true" }
   }
 
-  lifecycle {
-    postcondition {
-      condition     = jsondecode(self.response).received == true
-      error_message = "The webhook endpoint did not acknowledge the smoke test: ${self.response}"
-    }
+  # While the service is still starting, fire again: up to 5 firings, 1s, 2s, 4s... apart.
+  # Each attempt is a real delivery.
+  retry = {
+    attempts = 5
+  }
+
+  timeouts {
+    create = "2m"
   }
 }
