@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -128,4 +130,28 @@ func jwtClaim(jwt, name string) string {
 	}
 	v, _ := claims[name].(string)
 	return v
+}
+
+// fetchToken exchanges the access key for a management token.
+func (c *Client) fetchToken(ctx context.Context) (*token, error) {
+	var data struct {
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int    `json:"expires_in"`
+	}
+	sentAt := time.Now()
+	err := c.do(ctx, request{
+		op:        "get management token",
+		method:    http.MethodPost,
+		path:      "get-management-token",
+		body:      map[string]string{"accessKeyId": c.cfg.AccessKeyID, "accessKeySecret": c.cfg.AccessKeySecret},
+		anonymous: true,
+	}, &data)
+	if err != nil {
+		return nil, err
+	}
+	if data.AccessToken == "" {
+		return nil, answerError("get management token", errors.New("the answer holds no access_token"))
+	}
+	c.secrets.add(data.AccessToken)
+	return newToken(data.AccessToken, data.ExpiresIn, sentAt, c.cfg.AccessKeyID), nil
 }
