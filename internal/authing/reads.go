@@ -187,3 +187,31 @@ func errOrMessage(e *Error) error {
 	}
 	return errors.New(e.Message)
 }
+
+// EventCategory is a group of webhook events.
+type EventCategory struct {
+	Name   string `json:"name"`
+	NameEn string `json:"nameEn"`
+	Value  string `json:"value"`
+}
+
+// Event is a webhook event name and its labels.
+type Event struct {
+	Name     string `json:"name"`
+	NameEn   string `json:"nameEn"`
+	Value    string `json:"value"`
+	Category string `json:"category"`
+}
+
+// EventList is the server's list of valid webhook events.
+type EventList struct {
+	Categories []EventCategory `json:"categories"`
+	Events     []Event         `json:"events"`
+}
+
+// ListWebhookEvents returns the server's list of webhook events.
+func (c *Client) ListWebhookEvents(ctx context.Context) (EventList, error) {
+	var l EventList
+	err := c.do(ctx, request{op: "get webhook event list", method: http.MethodGet, path: "get-webhook-event-list"}, &l)
+	return l, err
+}

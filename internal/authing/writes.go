@@ -60,34 +60,6 @@ func (c *Client) DeleteWebhook(ctx context.Context, webhookID string) error {
 	return c.do(ctx, request{op: "delete webhook " + webhookID, method: http.MethodPost, path: "delete-webhook", body: body}, nil)
 }
 
-// EventCategory is a group of webhook events.
-type EventCategory struct {
-	Name   string `json:"name"`
-	NameEn string `json:"nameEn"`
-	Value  string `json:"value"`
-}
-
-// Event is a webhook event name and its labels.
-type Event struct {
-	Name     string `json:"name"`
-	NameEn   string `json:"nameEn"`
-	Value    string `json:"value"`
-	Category string `json:"category"`
-}
-
-// EventList is the server's list of valid webhook events.
-type EventList struct {
-	Categories []EventCategory `json:"categories"`
-	Events     []Event         `json:"events"`
-}
-
-// ListWebhookEvents returns the server's list of webhook events.
-func (c *Client) ListWebhookEvents(ctx context.Context) (EventList, error) {
-	var l EventList
-	err := c.do(ctx, request{op: "get webhook event list", method: http.MethodGet, path: "get-webhook-event-list"}, &l)
-	return l, err
-}
-
 // rememberSent adds a secret being sent to the secrets the client masks, before the
 // call, so that an error quoting it is masked too.
 func (c *Client) rememberSent(in WebhookInput) {
