@@ -1,13 +1,8 @@
 package emulator
 
 import (
-	"crypto/subtle"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 )
@@ -284,116 +279,4 @@ func (s *Server) deleteWebhook(c *call) (any, *apiError) {
 	}
 	s.mu.Unlock()
 	return map[string]bool{"success": true}, nil
-}
-
-// ReceivedRequest is one request that reached the built-in receiver.
-type ReceivedRequest struct {
-	Method string
-	Path   string
-	// Query is the URL's raw query.
-	Query   string
-	Headers http.Header
-	Body    string
-	// Status is the status the receiver answered; 0 when it cut the connection.
-	Status int
-}
-
-// Received returns the requests that reached the built-in receiver, oldest first, those it
-// failed or cut included (Status tells).
-func (s *Server) Received() []ReceivedRequest {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]ReceivedRequest(nil), s.received...)
-}
-
-// secretMatches reports whether a delivery to the receiver carries the secret of a webhook
-// whose URL is this receiver's, in X-Authing-Token or x-authing-webhook-secret, and no
-// other value in either: the check a real endpoint makes to refuse forged calls. A webhook
-// without a secret never matches.
-func (s *Server) secretMatches(r *http.Request) bool {
-	var got []string
-	for _, name := range secretHeaders {
-		got = append(got, r.Header.Values(name)...)
-	}
-	if len(got) == 0 {
-		return false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, w := range s.webhooks {
-		u, err := url.Parse(w.URL)
-		if err != nil || u.Path != r.URL.Path || w.Secret == "" {
-			continue
-		}
-		if !slices.ContainsFunc(got, func(v string) bool { return subtle.ConstantTimeCompare([]byte(w.Secret), []byte(v)) != 1 }) {
-			return true
-		}
-	}
-	return false
-}
-
-// serveReceiver answers webhook deliveries with the contract's echo (receiver.go) and what
-// only the emulator can tell: whether the secret matched, and the receiver's name; or as
-// the receiver's behaviour says (receivers.go): a given status and body, a failure, a cut
-// connection.
-func (s *Server) serveReceiver(w http.ResponseWriter, r *http.Request) {
-	raw, _ := io.ReadAll(io.LimitReader(r.Body, maxReceivedBody))
-	name := strings.TrimPrefix(r.URL.Path, "/_emulator/receiver/")
-	act, err := s.receiverAction(name, r.URL.Query())
-	got := ReceivedRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Headers: r.Header.Clone(), Body: string(raw)}
-	if !act.cut {
-		got.Status = act.status
-	}
-	s.mu.Lock()
-	s.stats.ReceiverHits++
-	s.received = append(s.received, got)
-	s.mu.Unlock()
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "the receiver's URL declares a behaviour it cannot play: " + err.Error()})
-		return
-	}
-	if act.delay > 0 {
-		t := time.NewTimer(act.delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
-	}
-	if act.cut {
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
-	}
-	if act.body != nil {
-		writeBody(w, act.status, *act.body)
-		return
-	}
-	answer := echo(r, raw)
-	answer["received"] = true
-	answer["secretMatched"] = s.secretMatches(r)
-	answer["receiver"] = name
-	answer["contentType"] = r.Header.Get("Content-Type")
-	writeJSON(w, act.status, answer)
-}
-
-// writeBody answers with a given body, in the content type its text suggests.
-func writeBody(w http.ResponseWriter, status int, body string) {
-	trimmed := strings.TrimSpace(body)
-	switch {
-	case body == "":
-	case json.Valid([]byte(body)):
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	case strings.HasPrefix(trimmed, "<"):
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	default:
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	}
-	w.WriteHeader(status)
-	_, _ = io.WriteString(w, body)
 }
