@@ -35,6 +35,11 @@ const (
 	// chaosRate is each fault's own chance: with 7 faults before the work and 6 after,
 	// about a quarter of all requests meet one.
 	chaosRate = 0.022
+	// chaosTimeout bounds each create and firing, and so the search of the delivery logs
+	// for an answer that was lost: without it, every unsettled outcome waits out the
+	// default 20 s settle window. It is far above what a call to the in-process emulator
+	// takes, also on a loaded machine.
+	chaosTimeout = "10s"
 )
 
 // chaosFaults are the ways Authing, or a proxy in front of it, fails. A throttling answer
@@ -80,6 +85,9 @@ resource "authing_webhook_trigger" "t" {
   count        = %d
   webhook_id   = local.hooks[count.index %% length(local.hooks)]
   request_body = jsonencode({ eventName = "test", data = { marker = "t${count.index}-r${var.round}" } })
+  timeouts {
+    create = %q
+  }
 }
 
 resource "authing_webhook" "w" {
@@ -87,8 +95,11 @@ resource "authing_webhook" "w" {
   name     = each.key
   url      = %q
   events   = ["user:created"]
+  timeouts {
+    create = %q
+  }
 }
-`, chaosTriggers, chaosWebhooks, receiver("chaos"))
+`, chaosTriggers, chaosTimeout, chaosWebhooks, receiver("chaos"), chaosTimeout)
 	if actions {
 		fmt.Fprintf(&b, `
 action "authing_webhook_trigger" "a" {
@@ -96,6 +107,9 @@ action "authing_webhook_trigger" "a" {
   config {
     webhook_id   = local.hooks[count.index %% length(local.hooks)]
     request_body = jsonencode({ eventName = "test", data = { marker = "a${count.index}-r${var.round}" } })
+    timeouts {
+      invoke = %q
+    }
   }
 }
 
@@ -109,7 +123,7 @@ resource "terraform_data" "a" {
     }
   }
 }
-`, chaosActions, chaosActions)
+`, chaosActions, chaosTimeout, chaosActions)
 	}
 	return b.String()
 }

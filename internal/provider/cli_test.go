@@ -118,21 +118,40 @@ func (w *workspace) run(args ...string) (string, error) {
 	return out.String(), err
 }
 
-// start runs the CLI in the background; wait returns its output once it exits.
-func (w *workspace) start(args ...string) (*exec.Cmd, func() (string, error)) {
+// start runs the CLI in the background; printed returns what it has printed so far, and
+// wait its whole output once it exits.
+func (w *workspace) start(args ...string) (cmd *exec.Cmd, printed func() string, wait func() (string, error)) {
 	w.t.Helper()
-	cmd := exec.Command(w.cli, append([]string{"-chdir=" + w.dir}, args...)...)
+	cmd = exec.Command(w.cli, append([]string{"-chdir=" + w.dir}, args...)...)
 	cmd.Env = w.env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		w.t.Fatal(err)
 	}
 	w.t.Cleanup(func() { _ = cmd.Process.Kill() })
-	return cmd, func() (string, error) {
+	return cmd, out.String, func() (string, error) {
 		err := cmd.Wait()
 		return out.String(), err
 	}
+}
+
+// lockedBuffer is a buffer that a running command writes while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // state returns the workspace's state file.

@@ -405,15 +405,17 @@ resource "authing_webhook_trigger" "smoke" {
   webhook_id = each.key
 }
 `, ids[0], ids[1], ids[2], ids[3]), env.providerEnv()...)
-	cmd, wait := w.start("apply", "-auto-approve", "-input=false", "-parallelism=4")
+	cmd, printed, wait := w.start("apply", "-auto-approve", "-input=false", "-parallelism=4")
+	// The interrupt comes once the CLI has recorded the two firings that completed: a
+	// delivery the emulator counts may not have reached the CLI yet, on a busy machine.
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		st := env.emu.Stats()
-		if st.Requests["trigger-webhook"] == 4 && st.Deliveries == 2 {
+		if st.Requests["trigger-webhook"] == 4 && st.Deliveries == 2 && strings.Count(printed(), "Creation complete") == 2 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the apply never reached its four firings: %+v", st)
+			t.Fatalf("the apply never reached its four firings: %+v\n%s", st, printed())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
