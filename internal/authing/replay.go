@@ -76,73 +76,90 @@ func (c *Client) deliveriesSince(ctx context.Context, op, webhookID string, sinc
 	if err != nil || w.total == 0 {
 		return []ReplayLog{}, 1, err
 	}
-	fetch := func(ctx context.Context, page int) ([]wireLog, error) {
-		p, err := c.logPage(ctx, webhookID, page, w.limit)
-		return p.List, err
-	}
-	held := map[int][]wireLog{1: first.List}
-	oldestFirst, err := c.logOrder(ctx, op, w, held, fetch)
+	r := &logReader{c: c, op: op, webhookID: webhookID, total: w.total, served: len(first.List), held: map[int][]wireLog{1: first.List}}
+	listed, err := r.sinceFromNewest(ctx, since)
 	if err != nil {
-		return nil, len(held), err
+		return nil, len(r.held), err
 	}
-	lastPage := w.pageOf(w.total - 1)
 	seen := map[string]bool{}
 	var out []ReplayLog
-	reads := len(held)
-	for k := 0; k < lastPage; k++ {
-		page := 1 + k
-		if oldestFirst {
-			page = lastPage - k
-		}
-		list, ok := held[page]
-		if !ok {
-			if list, err = fetch(ctx, page); err != nil {
-				return nil, reads, err
-			}
-			reads++
-		}
-		if oldestFirst {
-			list = slices.Clone(list)
-			slices.Reverse(list)
-		}
-		reachedSince := false
-		for _, l := range list {
-			key := l.identity()
-			if seen[key] {
-				continue
-			}
+	for _, l := range listed {
+		// A page read after a delivery was logged repeats an entry of the page before.
+		if key := l.identity(); !seen[key] {
 			seen[key] = true
-			t, text, ok := parseTimestamp(l.Timestamp)
-			if !ok {
-				return nil, reads, answerError(op, fmt.Errorf("a log's timestamp %s is neither an ISO 8601 time with a zone nor epoch milliseconds", snippet(l.Timestamp)))
-			}
-			if t.Before(since) {
-				reachedSince = true
-				continue
-			}
-			if len(seen) > MaxReplayScan {
-				return nil, reads, answerError(op, fmt.Errorf("the webhook has more than %d deliveries logged since %s, more than the provider reads for a replay; "+
-					"choose a later since, replay in several windows from the latest backwards, or see the action's documentation", MaxReplayScan, since.Format(time.RFC3339)))
-			}
-			body := c.secrets.maskRaw(l.RequestBody)
-			out = append(out, ReplayLog{
-				WebhookLog: WebhookLog{
-					WebhookID: l.WebhookID, EventName: c.secrets.maskText(l.EventName),
-					RequestBody: body, ResponseBody: c.secrets.maskRaw(l.ResponseBody),
-					RequestHeaders: c.scrubHeaders(l.RequestHeaders, secrets), ResponseHeaders: c.scrubHeaders(l.ResponseHeaders, secrets),
-					ResponseStatusCode: l.ResponseStatusCode, Timestamp: text, Time: t, Success: l.Success,
-					ErrorMessage: c.secrets.maskString(l.ErrorMessage),
-				},
-				BodyMasked: !sameJSON(body, l.RequestBody),
-			})
+		} else {
+			continue
 		}
-		if reachedSince {
-			break
+		if l.at.Before(since) {
+			continue
 		}
+		body := c.secrets.maskRaw(l.RequestBody)
+		out = append(out, ReplayLog{
+			WebhookLog: WebhookLog{
+				WebhookID: l.WebhookID, EventName: c.secrets.maskText(l.EventName),
+				RequestBody: body, ResponseBody: c.secrets.maskRaw(l.ResponseBody),
+				RequestHeaders: c.scrubHeaders(l.RequestHeaders, secrets), ResponseHeaders: c.scrubHeaders(l.ResponseHeaders, secrets),
+				ResponseStatusCode: l.ResponseStatusCode, Timestamp: l.text, Time: l.at, Success: l.Success,
+				ErrorMessage: c.secrets.maskString(l.ErrorMessage),
+			},
+			BodyMasked: !sameJSON(body, l.RequestBody),
+		})
 	}
 	// Oldest first, whatever local disorder the server's listing had.
 	slices.SortStableFunc(out, func(a, b ReplayLog) int { return a.Time.Compare(b.Time) })
-	return out, reads, nil
+	return out, len(r.held), nil
+}
+
+// sinceFromNewest reads the list from its newest end, a page at a time, until no log left
+// unread can be as new as since: the oldest read, plus the LogDisorder tolerated, is
+// before since (promises as latestLogs keeps them: every log read is checked for
+// disorder). Where the ends of the list do not tell which is the newest, the whole list
+// is read, if it is short enough. It never reads more than MaxReplayScan logs.
+func (r *logReader) sinceFromNewest(ctx context.Context, since time.Time) ([]timedLog, error) {
+	tooMany := func(what string) error {
+		return answerError(r.op, fmt.Errorf("%s, more than the %d deliveries the provider reads for a replay; "+
+			"choose a later since, so that fewer deliveries have been logged since it", what, MaxReplayScan))
+	}
+	if r.total <= r.served {
+		return r.timed(r.held[1])
+	}
+	oldestFirst, told, err := r.order(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !told {
+		if r.total > MaxReplayScan {
+			return nil, tooMany(fmt.Sprintf("the order of the webhook's %d deliveries cannot be told (the ends of the list are within %s of each other), so all would have to be read", r.total, LogDisorder))
+		}
+		all, err := r.read(ctx, r.total, false)
+		if err != nil {
+			return nil, err
+		}
+		return r.timed(all)
+	}
+	for n := min(r.served, r.total); ; n = min(n+r.served, r.total) {
+		listed, err := r.read(ctx, n, oldestFirst)
+		if err != nil {
+			return nil, err
+		}
+		if oldestFirst {
+			slices.Reverse(listed)
+		}
+		logs, err := r.timed(listed)
+		if err != nil || n == r.total {
+			return logs, err
+		}
+		floor, err := r.checkDisorder(logs)
+		if err != nil {
+			return nil, err
+		}
+		if floor.Add(LogDisorder).Before(since) {
+			return logs, nil
+		}
+		if n >= MaxReplayScan {
+			return nil, tooMany(fmt.Sprintf("the webhook has more than %d deliveries logged since %s", n, since.Format(time.RFC3339)))
+		}
+	}
 }
 
 // ReplayLog is a delivery as DeliveriesSince reads it: masked of every secret the client

@@ -434,3 +434,32 @@ func TestReplayAction_unknownWebhookIsAnError(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// Whatever order the server lists its logs in, neighbours swapped included, the window is
+// replayed oldest first, each delivery once, and a second invocation finds every replay.
+func TestReplayAction_anyLogOrder(t *testing.T) {
+	for name, opts := range map[string]emulator.Options{
+		"oldest first":                     {LogsOldestFirst: true, PageSize: 10},
+		"newest first, neighbours swapped": {LogsSwapNeighbours: true, PageSize: 10},
+		"oldest first, neighbours swapped": {LogsOldestFirst: true, LogsSwapNeighbours: true, PageSize: 10},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := newReplayEnv(t, opts)
+			r.emit("user:created", 7)
+			r.down()
+			failed := r.emit("user:created", 13)
+			r.up()
+			r.emit("user:created", 6)
+			_, diags := r.invoke(r.attrs(map[string]tftypes.Value{"max": tftypes.NewValue(tftypes.Number, 13)}))
+			requireNoErrors(t, diags)
+			if got := numbers(replaysReceived(r.emu)); fmt.Sprint(got) != fmt.Sprint(failed) {
+				t.Fatalf("replays %v, want %v", got, failed)
+			}
+			progress, diags := r.invoke(r.attrs(map[string]tftypes.Value{"max": tftypes.NewValue(tftypes.Number, 13)}))
+			requireNoErrors(t, diags)
+			if progress[len(progress)-1] != "Replayed 0, already replayed 13, failed 0" {
+				t.Fatalf("progress %q", progress)
+			}
+		})
+	}
+}
