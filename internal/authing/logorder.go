@@ -219,39 +219,3 @@ func sortLogs(logs []timedLog, limit int) []timedLog {
 	slices.SortStableFunc(out, func(a, b timedLog) int { return b.at.Compare(a.at) })
 	return out[:min(limit, len(out))]
 }
-
-// logOrder reports whether the server lists logs oldest first, from the timestamps of the
-// list's first and last entries, as DeliveriesSince reads them (replay.go): it reads the
-// last page (into held) when the first page's own ends do not tell, equal or unreadable
-// timestamps on a list that goes on. latestLogs tells the order with disorder tolerated
-// (logReader.order).
-func (c *Client) logOrder(ctx context.Context, op string, w window, held map[int][]wireLog, fetch func(context.Context, int) ([]wireLog, error)) (bool, error) {
-	list := held[1]
-	if w.total < 2 {
-		return false, nil
-	}
-	head, tail := list[0].Timestamp, list[len(list)-1].Timestamp
-	a, _, okA := parseTimestamp(head)
-	b, _, okB := parseTimestamp(tail)
-	if (!okA || !okB || a.Equal(b)) && w.total > len(list) {
-		lastPage := w.pageOf(w.total - 1)
-		page, err := fetch(ctx, lastPage)
-		if err != nil {
-			return false, err
-		}
-		held[lastPage] = page
-		if len(page) > 0 {
-			tail = page[len(page)-1].Timestamp
-			b, _, okB = parseTimestamp(tail)
-		}
-	}
-	for _, end := range []struct {
-		raw json.RawMessage
-		ok  bool
-	}{{head, okA}, {tail, okB}} {
-		if !end.ok {
-			return false, answerError(op, fmt.Errorf("cannot tell which end of the list is the newest: the timestamp %s is neither an ISO 8601 time with a zone nor epoch milliseconds", snippet(end.raw)))
-		}
-	}
-	return a.Before(b), nil
-}
