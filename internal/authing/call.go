@@ -93,7 +93,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			continue
 		}
 		v := classify(r, a)
-		if !v.retry || n >= c.cfg.Retry.MaxAttempts {
+		if !v.retry || n >= c.cfg.Retry.MaxAttempts || (connectionRefused(a.err) && n >= refusedAttempts) {
 			return e
 		}
 		d := c.cfg.Retry.backoff(n, v.wait)

@@ -3,7 +3,9 @@ package authing
 import (
 	"errors"
 	"fmt"
+	"net"
 	"strings"
+	"syscall"
 )
 
 // Outcome says whether a failed call that is not idempotent (TriggerWebhook,
@@ -50,6 +52,9 @@ type Error struct {
 	// NotFound is set only on positive evidence that the object does not exist: an HTTP
 	// 200 answer with statusCode 404, or a read whose data is null or absent.
 	NotFound bool
+	// CredentialsRefused is set when Authing refused the access key (a 4xx answer to the
+	// token request, throttling aside).
+	CredentialsRefused bool
 	// Err is the underlying transport or decoding error, if any.
 	Err error
 }
@@ -106,4 +111,32 @@ func OutcomeOf(err error) Outcome {
 func IsNotFound(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.NotFound
+}
+
+// IsUnreachable reports a call that found nothing to talk to at the configured host: a
+// name that DNS does not know, or a connection refused or without a route. Such a failure
+// says the host is wrong far more often than that the API is down.
+func IsUnreachable(err error) bool {
+	var dns *net.DNSError
+	return errors.As(err, &dns) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH)
+}
+
+// IsCredentialsRefused reports a call that failed because Authing refused the access key
+// when the client asked for a management token.
+func IsCredentialsRefused(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.CredentialsRefused
+}
+
+// unknownHost reports a name that DNS answered does not exist: asking again gets the
+// same answer, unlike a DNS server that did not answer.
+func unknownHost(err error) bool {
+	var dns *net.DNSError
+	return errors.As(err, &dns) && dns.IsNotFound
+}
+
+// connectionRefused reports a connection the host refused: nothing listens at that port.
+func connectionRefused(err error) bool {
+	return errors.Is(err, syscall.ECONNREFUSED)
 }

@@ -3,9 +3,13 @@ package authing
 import (
 	"bytes"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
 
 // Every failed answer reads as what it is.
@@ -93,5 +97,39 @@ func TestErrorText(t *testing.T) {
 		if got := tt.e.Error(); got != tt.want {
 			t.Errorf("got %q, want %q", got, tt.want)
 		}
+	}
+}
+
+// A host where nothing listens refuses at once: the call gives up after refusedAttempts
+// requests, not the whole retry budget, and says the host could not be reached.
+func TestRefusedConnectionsFailFastAndSayTheHostIsUnreachable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := "http://" + l.Addr().String()
+	_ = l.Close()
+	c := newTestClient(t, host, func(cfg *Config) {
+		cfg.Retry = RetryPolicy{MaxAttempts: 8, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, ThrottleDelay: time.Millisecond}
+	})
+	_, err = c.ListWebhooks(t.Context())
+	e := asError(t, err)
+	if !IsUnreachable(err) || IsCredentialsRefused(err) || e.Attempts != refusedAttempts {
+		t.Fatalf("unreachable %v, credentials refused %v, %d attempts (want %d): %v", IsUnreachable(err), IsCredentialsRefused(err), e.Attempts, refusedAttempts, err)
+	}
+}
+
+// An access key that Authing refuses is told from any other failure, so that the error can
+// say to check the credentials; a throttled or failing token request is not.
+func TestRefusedAccessKeyIsToldApart(t *testing.T) {
+	emu := startEmulator(t, emulator.Options{})
+	_, err := newTestClient(t, emu.URL(), func(cfg *Config) { cfg.AccessKeySecret = "wrong-secret" }).ListWebhooks(t.Context())
+	if !IsCredentialsRefused(err) || IsUnreachable(err) {
+		t.Fatalf("credentials refused %v, unreachable %v: %v", IsCredentialsRefused(err), IsUnreachable(err), err)
+	}
+	emu.InjectFault("get-management-token", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 503, Times: 100})
+	_, err = newTestClient(t, emu.URL()).ListWebhooks(t.Context())
+	if err == nil || IsCredentialsRefused(err) {
+		t.Fatalf("a failing token route read as refused credentials: %v", err)
 	}
 }

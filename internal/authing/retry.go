@@ -25,6 +25,13 @@ type RetryPolicy struct {
 	ThrottleDelay time.Duration
 }
 
+// refusedAttempts bounds the requests of a call whose connections are refused: a host
+// where nothing listens answers at once, and is far more often a wrong host or port than
+// a server restarting, so a plan fails in about a second, saying to check host, instead
+// of after the whole retry budget. A name that DNS says does not exist is not retried
+// at all (readAttempt).
+const refusedAttempts = 3
+
 // DefaultRetryPolicy is used when Config.Retry is zero.
 var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 8, BaseDelay: 250 * time.Millisecond, MaxDelay: 10 * time.Second, ThrottleDelay: time.Second}
 
@@ -127,7 +134,7 @@ func readAttempt(a attempt) (acted, transient bool, wait time.Duration) {
 		// cannot have been processed. Cancellation, a deadline, an oversized answer or a
 		// refused certificate would come again.
 		final := errors.Is(a.err, context.Canceled) || errors.Is(a.err, context.DeadlineExceeded) ||
-			errors.Is(a.err, errTooLarge) || isCertificateError(a.err)
+			errors.Is(a.err, errTooLarge) || isCertificateError(a.err) || unknownHost(a.err)
 		return a.sent, !final, 0
 	case isThrottled(a):
 		// Throttling happens before any processing.

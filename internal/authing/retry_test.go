@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -81,6 +82,8 @@ func TestClassify(t *testing.T) {
 		{"statusCode 602: the endpoint answered an error", attempt{status: 200, env: envelope{StatusCode: 602}}, false, false, EndpointFailed, 0},
 		{"statusCode 603", attempt{status: 200, env: envelope{StatusCode: 603}}, false, false, EndpointFailed, 0},
 		{"statusCode 604 is no endpoint failure", attempt{status: 200, env: envelope{StatusCode: 604}}, true, false, MayHaveTakenEffect, 0},
+		{"a host name DNS says does not exist", attempt{err: &net.DNSError{Err: "no such host", Name: "api.authing.invalid", IsNotFound: true}}, false, false, NotProcessed, 0},
+		{"a DNS server that did not answer", attempt{err: &net.DNSError{Err: "i/o timeout", Name: "api.authing.cn", IsTimeout: true}}, true, true, NotProcessed, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

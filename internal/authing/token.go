@@ -146,6 +146,11 @@ func (c *Client) fetchToken(ctx context.Context) (*token, error) {
 		body:      map[string]string{"accessKeyId": c.cfg.AccessKeyID, "accessKeySecret": c.cfg.AccessKeySecret},
 		anonymous: true,
 	}, &data)
+	var e *Error
+	if errors.As(err, &e) && e.Err == nil && ((e.StatusCode >= 400 && e.StatusCode < 500 && e.StatusCode != 429) ||
+		e.HTTPStatus == http.StatusUnauthorized || e.HTTPStatus == http.StatusForbidden) {
+		e.CredentialsRefused = true
+	}
 	if err != nil {
 		return nil, err
 	}

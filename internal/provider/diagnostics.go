@@ -93,7 +93,25 @@ func errorDetail(err error, text outcomeText) string {
 		}
 		line("Cause", cause)
 	}
+	if hint := nextStep(err); hint != "" {
+		b.WriteString("\n" + hint)
+	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// nextStep is what to check after a failure that points at the provider's configuration
+// rather than at Authing.
+func nextStep(err error) string {
+	switch {
+	case authing.IsCredentialsRefused(err):
+		return "Authing refused the access key. Check access_key_id and access_key_secret (or the " + EnvAccessKeyID + " and " + EnvAccessKeySecret +
+			" environment variables): both must come from the same access key of the user pool (Authing console), " +
+			"and host (or " + EnvHost + ") must be the Authing API where that user pool lives."
+	case authing.IsUnreachable(err):
+		return "Nothing answered at the provider's host: the connection was refused, or the host name is unknown. Check host (or the " + EnvHost +
+			" environment variable); unset, it is " + authing.DefaultHost + ", and a private deployment or a local emulator has its own address."
+	}
+	return ""
 }
 
 // masked returns diags with every secret the client knows replaced in their summaries and

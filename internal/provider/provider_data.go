@@ -125,14 +125,16 @@ func (d *providerData) Client() (*authing.Client, diag.Diagnostics) {
 	return d.client, diags
 }
 
-// knownEvents returns the valid webhook event names and where they came from: the
-// server's list when the API can be reached with the configured credentials, else the
-// documented list. The server's list is kept once read; a failure is not, so that the
-// next plan asks again, and it comes with a warning that says the documented list was
-// used and why. Callers that ask while a read is under way share it; the read stops
-// after timeout.
+// knownEvents returns the valid webhook event names and where they came from. With
+// credentials configured, the names are the server's list, and a list that cannot be read
+// (credentials refused, a host that cannot be reached, a timeout) is an error, as the
+// apply would be: a plan must not pass on a stand-in list then. Only a plan that cannot
+// call the API at all uses the documented list: no credentials configured (neither the
+// access key ID nor its secret), or a provider configuration not known until apply. The
+// server's list is kept once read; a failure is not, so that the next plan asks again.
+// Callers that ask while a read is under way share it; the read stops after timeout.
 func (d *providerData) knownEvents(ctx context.Context, timeout time.Duration) ([]string, string, diag.Diagnostics) {
-	if len(d.unknown) > 0 || d.invalid || len(d.missing) > 0 {
+	if len(d.unknown) > 0 || d.invalid || len(d.missing) == len(credentialSettings) {
 		return documentedEvents, documentedEventsSource, nil
 	}
 	d.eventsMu.Lock()
@@ -161,10 +163,10 @@ func (d *providerData) knownEvents(ctx context.Context, timeout time.Duration) (
 	select {
 	case <-read.done:
 	case <-ctx.Done():
-		return documentedEvents, documentedEventsSource, eventsWarning(ctx.Err())
+		return nil, "", eventsError(ctx.Err())
 	}
 	if read.err != nil {
-		return documentedEvents, documentedEventsSource, eventsWarning(read.err)
+		return nil, "", eventsError(read.err)
 	}
 	return read.names, serverEventsSource, nil
 }
@@ -205,13 +207,13 @@ func (d *providerData) readEvents(ctx context.Context, timeout time.Duration) ([
 	return names, nil
 }
 
-// eventsWarning says that event names were checked against the documented list because
-// the server's could not be read.
-func eventsWarning(err error) diag.Diagnostics {
+// eventsError says that event names could not be checked because the server's list
+// could not be read with the configured credentials.
+func eventsError(err error) diag.Diagnostics {
 	var diags diag.Diagnostics
-	diags.AddWarning("Event names checked against the documented list",
-		"The server's list of webhook events could not be read, so the event names were checked against the documented list, "+
-			"which may lack events the server knows or have ones it does not. The next plan reads the server's list again.\n\n"+errorDetail(err, noOutcome))
+	diags.AddError("Could not check event names",
+		"The server's list of webhook events could not be read with the configured credentials, so the event names cannot be checked, "+
+			"and the apply would fail the same way. The documented list stands in only when no credentials are configured.\n\n"+errorDetail(err, noOutcome))
 	return diags
 }
 

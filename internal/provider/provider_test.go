@@ -4,12 +4,14 @@ import (
 	"crypto/tls"
 	"encoding/pem"
 	"fmt"
+	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -135,7 +137,7 @@ func TestAccProvider_wrongCredentials(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{{
 			Config:      providerBlock(env.providerAttrs(map[string]string{"access_key_secret": q("not-the-secret")})) + `data "authing_webhooks" "all" {}`,
-			ExpectError: regexp.MustCompile(`(?s)Could not list webhooks.*get management token.*statusCode:\s+401.*requestId`),
+			ExpectError: regexp.MustCompile(`(?s)Could not list webhooks.*get management token.*statusCode:\s+401.*requestId.*Authing refused the access key\.\s+Check access_key_id`),
 		}},
 	})
 }
@@ -382,4 +384,67 @@ func TestProviderVersion(t *testing.T) {
 			t.Errorf("New(%q): version %q, want %q", version, resp.Version, want)
 		}
 	}
+}
+
+// A plan of a new authing_webhook fails when credentials are present but refused, or the
+// host cannot be reached, saying what to check, and in about a second for a refused
+// connection; only a plan without credentials checks the events against the documented
+// list.
+func TestAccCLI_wrongCredentialsFailThePlan(t *testing.T) {
+	env := newTestEnv(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	_ = l.Close()
+	config := providerBlock(nil) + `
+resource "authing_webhook" "deploy" {
+  name   = "deploy"
+  url    = "https://hooks.example.com/authing"
+  events = ["user:created"]
+}
+`
+	// Terraform wraps a diagnostic's lines: any white space stands for a space.
+	wrapped := func(s string) *regexp.Regexp {
+		return regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(s), " ", `\s+`))
+	}
+	for name, tt := range map[string]struct {
+		env  []string
+		want []*regexp.Regexp
+	}{
+		"wrong secret": {
+			env:  []string{"AUTHING_HOST=" + env.emu.URL(), "AUTHING_ACCESS_KEY_ID=" + testKeyID, "AUTHING_ACCESS_KEY_SECRET=not-the-secret"},
+			want: []*regexp.Regexp{wrapped("Could not check event names"), wrapped("Authing refused the access key. Check access_key_id and access_key_secret")},
+		},
+		"closed port": {
+			env:  []string{"AUTHING_HOST=" + closed, "AUTHING_ACCESS_KEY_ID=" + testKeyID, "AUTHING_ACCESS_KEY_SECRET=" + testSecret},
+			want: []*regexp.Regexp{wrapped("Could not check event names"), wrapped("Check host (or the AUTHING_HOST environment variable)")},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := newWorkspace(t, config, tt.env...)
+			start := time.Now()
+			out, err := w.run("plan", "-no-color", "-input=false")
+			took := time.Since(start)
+			if err == nil || strings.Contains(out, "1 to add") {
+				t.Fatalf("the plan passed: %v\n%s", err, out)
+			}
+			for _, re := range tt.want {
+				if !re.MatchString(out) {
+					t.Fatalf("no %q in:\n%s", re, out)
+				}
+			}
+			if strings.Contains(out, "not-the-secret") {
+				t.Fatal("the output shows the access key secret")
+			}
+			t.Logf("the plan failed in %s", took.Round(time.Millisecond))
+		})
+	}
+	t.Run("no credentials", func(t *testing.T) {
+		w := newWorkspace(t, config, "AUTHING_HOST="+closed)
+		if out, err := w.run("plan", "-no-color", "-input=false"); err != nil || !strings.Contains(out, "1 to add") || strings.Contains(out, "Could not check") {
+			t.Fatalf("a plan without credentials: %v\n%s", err, out)
+		}
+	})
 }

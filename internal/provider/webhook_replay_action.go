@@ -205,6 +205,9 @@ func (a *webhookReplayAction) checkEvents(ctx context.Context, events []string) 
 	var diags diag.Diagnostics
 	names, from, d := a.data.knownEvents(ctx, defaultTimeout)
 	diags.Append(d...)
+	if d.HasError() {
+		return diags
+	}
 	if problems := unknownEvents(events, names); len(problems) > 0 {
 		diags.AddAttributeError(path.Root("event_names"), "Unknown webhook event",
 			strings.Join(problems, "\n")+"\n\nChecked against "+from+"; the authing_webhook_events data source lists them.")

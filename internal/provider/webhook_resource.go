@@ -155,7 +155,7 @@ func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{
 				Create: true, CreateDescription: "How long creating the webhook may take (default `2m`). A create that times out may have happened and is not retried.",
-				Read: true, ReadDescription: "How long reading the webhook may take, retries included (default `2m`); it also bounds the plan-time read of the server's list of events, after which the documented list is used.",
+				Read: true, ReadDescription: "How long reading the webhook may take, retries included (default `2m`); it also bounds the plan-time read of the server's list of events, which fails the plan when it cannot be read with the configured credentials.",
 				Update: true, UpdateDescription: "How long updating the webhook may take, retries included (default `2m`).",
 				Delete: true, DeleteDescription: "How long deleting the webhook may take, retries included (default `2m`).",
 			}),
@@ -224,6 +224,9 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 	known, from, diags := r.data.knownEvents(ctx, timeout)
 	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
 	if problems := unknownEvents(names, known); len(problems) > 0 {
 		resp.Diagnostics.AddAttributeError(path.Root("events"), "Unknown webhook event",
 			strings.Join(problems, "\n")+"\n\nChecked against "+from+"; the authing_webhook_events data source lists them.")

@@ -558,17 +558,19 @@ func warnings(diags []*tfprotov6.Diagnostic) string {
 	return b.String()
 }
 
-// When the server's list of events cannot be read, the names are checked against the
-// documented list and the plan says so; the failure is not kept, so the next plan asks
-// the server again, and only the server's list, once read, is kept.
-func TestEventListFailureIsWarnedAndNotKept(t *testing.T) {
+// When the server's list of events cannot be read with the configured credentials, the
+// plan fails saying why, with no stand-in list; the failure is not kept, so the next plan
+// asks the server again, and only the server's list, once read, is kept.
+func TestEventListFailureIsAnErrorAndNotKept(t *testing.T) {
 	w := newWebhookEnv(t)
 	w.emu.InjectFault("get-webhook-event-list", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2030, Message: "no permission", Times: 1})
 	calls := func() int { return w.emu.Stats().Requests["get-webhook-event-list"] }
 
 	first := w.planWebhook(nil, nil, w.config(nil))
-	requireNoErrors(t, first.Diagnostics)
-	if got := warnings(first.Diagnostics); !regexp.MustCompile(`(?s)^Event names checked against the documented list: .*could not be read.*statusCode:\s+403.*apiCode:\s+2030`).MatchString(got) {
+	if got := errorText(first.Diagnostics); !regexp.MustCompile(`(?s)^Could not check event names: .*could not be read with the configured credentials.*statusCode:\s+403.*apiCode:\s+2030`).MatchString(got) {
+		t.Fatalf("errors after a failed read: %q", got)
+	}
+	if got := warnings(first.Diagnostics); got != "" {
 		t.Fatalf("warnings after a failed read: %q", got)
 	}
 	for i, want := range []int{2, 2} {
