@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -21,7 +20,7 @@ import (
 // client request. It checks them again with the validators' own checks, because a value
 // that was unknown at plan time is known only now; headers and body sit under parent (the
 // root, or on_destroy), so each problem has the path the validator would have given it.
-func triggerInput(ctx context.Context, webhookID types.String, headers types.Map, body jsontypes.Normalized, parent path.Path) (authing.TriggerInput, diag.Diagnostics) {
+func triggerInput(ctx context.Context, webhookID types.String, headers types.Map, body types.String, parent path.Path) (authing.TriggerInput, diag.Diagnostics) {
 	in := authing.TriggerInput{WebhookID: webhookID.ValueString()}
 	diags := notBlankValidator.check(path.Root("webhook_id"), in.WebhookID)
 	if !headers.IsNull() {

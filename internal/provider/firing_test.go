@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -19,7 +18,7 @@ func TestTriggerInputChecksLikeTheValidators(t *testing.T) {
 		"X-E": types.StringValue("a\nb"), "Bad Header": types.StringValue("x"), "X-C": types.StringValue("c\rd"),
 		"Host": types.StringValue("h"), "X-A": types.StringValue("\x00"), "X-Ok": types.StringValue("fine"),
 	})
-	body := jsontypes.NewNormalizedValue("[1]")
+	body := types.StringValue("[1]")
 	for _, parent := range []path.Path{path.Empty(), path.Root("on_destroy")} {
 		t.Run(parent.String(), func(t *testing.T) {
 			_, got := triggerInput(t.Context(), types.StringValue("  "), headers, body, parent)

@@ -2,8 +2,9 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
+	"reflect"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 )
 
@@ -21,7 +22,7 @@ func (m semanticJSONRequiresReplace) MarkdownDescription(ctx context.Context) st
 	return m.Description(ctx)
 }
 
-func (semanticJSONRequiresReplace) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+func (semanticJSONRequiresReplace) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		// Creating or destroying: nothing to compare with.
 		if req.ConfigValue.IsNull() {
@@ -39,13 +40,25 @@ func (semanticJSONRequiresReplace) PlanModifyString(ctx context.Context, req pla
 		return
 	}
 	if !req.StateValue.IsNull() && !req.StateValue.IsUnknown() {
-		equal, diags := jsontypes.NewNormalizedValue(req.StateValue.ValueString()).StringSemanticEquals(ctx, jsontypes.NewNormalizedValue(req.ConfigValue.ValueString()))
-		resp.Diagnostics.Append(diags...)
-		if equal {
+		if sameJSON(req.StateValue.ValueString(), req.ConfigValue.ValueString()) {
 			resp.PlanValue = req.StateValue
 			return
 		}
 	}
 	resp.PlanValue = req.ConfigValue
 	resp.RequiresReplace = true
+}
+
+// sameJSON reports whether two texts are the same JSON document: key order, formatting
+// and number notation aside (1.0 and 1 are the same number), as the framework's JSON type
+// compared them. Text that is not JSON is the same only as itself.
+func sameJSON(a, b string) bool {
+	if a == b {
+		return true
+	}
+	var va, vb any
+	if json.Unmarshal([]byte(a), &va) != nil || json.Unmarshal([]byte(b), &vb) != nil {
+		return false
+	}
+	return reflect.DeepEqual(va, vb)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -259,5 +260,92 @@ func (w *workspace) rewrite(config string) {
 	w.t.Helper()
 	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(devcli.RequiredProviders+config), 0o600); err != nil {
 		w.t.Fatal(err)
+	}
+}
+
+// Broken JSON built around a sensitive or ephemeral value is refused without printing the
+// value, saying where the JSON breaks and to use jsonencode(), before anything changes:
+// at plan for the resource's request_body and on_destroy, and (Terraform 1.14.1+) for the
+// action's write-only request_body from an ephemeral variable, before the terraform_data
+// that triggers the action is created.
+func TestAccCLI_brokenJSONNeverPrintsTheValue(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.SeedWebhooks("hook", 1)[0]
+	resource := fmt.Sprintf(`
+variable "token" {
+  type      = string
+  sensitive = true
+}
+
+resource "authing_webhook_trigger" "body" {
+  webhook_id   = %[1]q
+  request_body = "{\"token\": \"${var.token}\""
+}
+
+resource "authing_webhook_trigger" "teardown" {
+  webhook_id = %[1]q
+  on_destroy = {
+    request_body = "{\"token\": \"${var.token}\"}}"
+  }
+}
+`, id)
+	action := fmt.Sprintf(`
+variable "token" {
+  type      = string
+  ephemeral = true
+}
+
+action "authing_webhook_trigger" "deploy" {
+  config {
+    webhook_id   = %[1]q
+    request_body = "{\"token\": \"${var.token}\""
+  }
+}
+
+resource "terraform_data" "deploy" {
+  input = "1"
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.authing_webhook_trigger.deploy]
+    }
+  }
+}
+`, id)
+	check := func(w *workspace, what string, args ...string) string {
+		t.Helper()
+		out, err := w.run(append(args, "-input=false", "-no-color", "-var", "token="+bodySecret)...)
+		if err == nil {
+			t.Fatalf("%s: broken JSON was accepted:\n%s", what, out)
+		}
+		if strings.Contains(out, bodySecret) || strings.Contains(out, "s3cr3t") {
+			t.Errorf("%s: the value is printed:\n%s", what, out)
+		}
+		if !strings.Contains(out, "jsonencode()") || !regexp.MustCompile(`line \d+, column \d+`).MatchString(out) {
+			t.Errorf("%s: the error does not say where the JSON breaks or to use jsonencode():\n%s", what, out)
+		}
+		return out
+	}
+	w := newWorkspace(t, env.config(resource))
+	out := strings.Join(strings.Fields(check(w, "plan of the resource", "plan")), " ")
+	for _, want := range []string{`at line 1, column 30 (byte 29): the text ends before the JSON does`, `at line 1, column 31 (byte 30): unexpected text after the end of the JSON value`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan of the resource: %q is not said:\n%s", want, out)
+		}
+	}
+	if n := env.emu.Stats().Deliveries; n != 0 {
+		t.Fatalf("%d deliveries", n)
+	}
+
+	w = newWorkspace(t, env.config(action))
+	if !w.terraformAtLeast(actionsMinimum.String()) {
+		return
+	}
+	check(w, "apply of the action", "apply", "-auto-approve")
+	if _, err := os.Stat(filepath.Join(w.dir, "terraform.tfstate")); err == nil && stateResources(t, w.state(), "terraform_data") != 0 {
+		t.Errorf("the terraform_data that triggers the action was created before the error")
+	}
+	if n := env.emu.Stats().Deliveries; n != 0 {
+		t.Fatalf("%d deliveries", n)
 	}
 }

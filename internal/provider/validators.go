@@ -3,12 +3,14 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -73,37 +75,75 @@ func emptyValue(p path.Path) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(p, "Empty value", fmt.Sprintf("%s must not be empty or only white space.", p))
 }
 
-// jsonObjectValidator requires a JSON document whose top level is an object.
+// jsonObjectValidator requires a JSON document whose top level is an object. Its errors
+// never quote the value, which may hold a secret (a sensitive or ephemeral variable): they
+// say where the JSON breaks and what was expected there.
 var jsonObjectValidator = stringCheck{
 	description: "must be a JSON object, such as jsonencode({ eventName = \"test\" })",
 	check: func(p path.Path, v string) diag.Diagnostics {
 		if err := checkJSONObject(v); err != nil {
-			return invalid(p, "Invalid request body", fmt.Sprintf("%s %s.", p, err))
+			return invalid(p, "Invalid request body", fmt.Sprintf("%s %s. The value is not shown, since it may hold a secret.", p, err))
 		}
 		return nil
 	},
 }
 
-// checkJSONObject explains why s is not a JSON object, or returns nil.
+// checkJSONObject explains why s is not a JSON object, or returns nil. The explanation
+// never quotes s.
 func checkJSONObject(s string) error {
-	var v any
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		return fmt.Errorf("is not valid JSON (%w); build it with jsonencode()", err)
+	var raw json.RawMessage
+	if err := json.Unmarshal([]byte(s), &raw); err != nil {
+		return fmt.Errorf("is not valid JSON: %s; build it with jsonencode(), which always writes valid JSON", whereJSONBreaks(s, err))
 	}
-	switch v.(type) {
-	case map[string]any:
+	switch strings.TrimLeft(string(raw), " \t\r\n")[0] {
+	case '{':
 		return nil
-	case nil:
+	case 'n':
 		return fmt.Errorf("is JSON null, but Authing needs a JSON object; remove the attribute to send no body")
-	case []any:
+	case '[':
 		return fmt.Errorf("is a JSON array, but Authing needs a JSON object, such as {\"items\": [...]}")
-	case string:
+	case '"':
 		return fmt.Errorf("is a JSON string, but Authing needs a JSON object")
-	case bool:
+	case 't', 'f':
 		return fmt.Errorf("is a JSON boolean, but Authing needs a JSON object")
 	default:
 		return fmt.Errorf("is a JSON number, but Authing needs a JSON object")
 	}
+}
+
+// quotedCharacter is the character encoding/json quotes in a syntax error, which comes
+// from the value and so is never shown.
+var quotedCharacter = regexp.MustCompile(`invalid character '(?:[^'\\]|\\.)*'`)
+
+// whereJSONBreaks says where s stops being JSON (line, column and byte offset) and what
+// was expected there, without quoting any of s.
+func whereJSONBreaks(s string, err error) string {
+	var syntax *json.SyntaxError
+	if !errors.As(err, &syntax) {
+		return "it cannot be read as JSON"
+	}
+	offset := int(syntax.Offset)
+	what := strings.TrimPrefix(syntax.Error(), "json: ")
+	if quotedCharacter.MatchString(what) {
+		// The offset is just past the offending character.
+		offset = max(offset-1, 0)
+		what = quotedCharacter.ReplaceAllString(what, "unexpected character")
+		what = strings.Replace(what, "unexpected character looking for beginning of value", "expected a JSON value (an object, array, string, number, true, false or null)", 1)
+		what = strings.Replace(what, "unexpected character after object key:value pair", "expected a comma or a closing brace after an object member", 1)
+		what = strings.Replace(what, "unexpected character after object key", "expected a colon after an object key", 1)
+		what = strings.Replace(what, "unexpected character after array element", "expected a comma or a closing bracket after an array element", 1)
+		what = strings.Replace(what, "unexpected character looking for beginning of object key string", "expected a double-quoted object key", 1)
+		what = strings.Replace(what, "unexpected character after top-level value", "unexpected text after the end of the JSON value", 1)
+		what = strings.Replace(what, "unexpected character in string literal", "a control character such as a line break inside a string, which JSON needs escaped", 1)
+	}
+	if what == "unexpected end of JSON input" {
+		what = "the text ends before the JSON does (an unclosed string, object or array)"
+	}
+	offset = min(offset, len(s))
+	before := s[:offset]
+	line := strings.Count(before, "\n") + 1
+	column := utf8.RuneCountInString(before[strings.LastIndex(before, "\n")+1:]) + 1
+	return fmt.Sprintf("at line %d, column %d (byte %d): %s", line, column, offset, what)
 }
 
 // forbiddenHeaders are headers that describe the connection or the message framing: Authing

@@ -249,3 +249,31 @@ func TestValidateSecretConflictReportedOnce(t *testing.T) {
 		}
 	}
 }
+
+// A request body that is not JSON is refused without quoting any of it, not even the one
+// character where it breaks: it may hold a secret. The error says where it breaks, what
+// was expected, and to use jsonencode().
+func TestBrokenJSONIsRefusedWithoutItsValue(t *testing.T) {
+	for value, want := range map[string]string{
+		`{"token": "s3cr3t-TOKEN-9999"`:         `at line 1, column 30 (byte 29): the text ends before the JSON does`,
+		`{"token": s3cr3t-TOKEN-9999}`:          `at line 1, column 11 (byte 10): expected a JSON value`,
+		`{"token": "s3cr3t-TOKEN-9999"}}`:       `at line 1, column 31 (byte 30): unexpected text after the end of the JSON value`,
+		`{"token" "s3cr3t-TOKEN-9999"}`:         `at line 1, column 10 (byte 9): expected a colon after an object key`,
+		`{"a": 1 "token": "s3cr3t-TOKEN-9999"}`: `at line 1, column 9 (byte 8): expected a comma or a closing brace after an object member`,
+		`{s3cr3t: 1}`:                           `at line 1, column 2 (byte 1): expected a double-quoted object key`,
+		"{\n  \"a\": [1\n  \"s3cr3t\"]}":        `at line 3, column 3 (byte 14): expected a comma or a closing bracket after an array element`,
+		"{\"é☃\": \"s3cr3t\nTOKEN\"}":           `at line 1, column 15 (byte 17): a control character such as a line break inside a string`,
+	} {
+		diags := jsonObjectValidator.check(path.Root("request_body"), value)
+		if len(diags) != 1 {
+			t.Fatalf("%q: %d diagnostics", value, len(diags))
+		}
+		detail := diags[0].Detail()
+		if strings.Contains(detail, "s3cr3t") || strings.Contains(detail, "'") {
+			t.Errorf("%q: the error quotes the value: %s", value, detail)
+		}
+		if !strings.Contains(detail, want) || !strings.Contains(detail, "jsonencode()") {
+			t.Errorf("%q: got %s\nwant %q and jsonencode()", value, detail, want)
+		}
+	}
+}

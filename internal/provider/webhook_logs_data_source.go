@@ -104,7 +104,8 @@ func (d *webhookLogsDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 				Computed: true, ElementType: webhookLogObjectType,
 				Description: "The deliveries the filters kept, newest first by their timestamps whatever order Authing lists them in: `event_name`, `success`, `response_status_code`, `timestamp` (RFC 3339, for `timecmp()` and `timeadd()`), `error_message`, " +
 					"`request_headers` and `response_headers` (lower-case names; without `x-authing-token`, `x-authing-webhook-secret` and any header whose value is a secret the provider knows), " +
-					"and `request_body` and `response_body` as JSON strings (null when absent), for `jsondecode()`.",
+					"and `request_body` and `response_body` as JSON strings (null when absent), for `jsondecode()`. " +
+					"Every occurrence of a secret the provider knows (the webhook's own, the access key secret, the management token) in these values is replaced by `***`.",
 			},
 		},
 		Blocks: map[string]schema.Block{

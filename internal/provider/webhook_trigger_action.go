@@ -6,7 +6,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/action/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
@@ -15,7 +14,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-var _ action.ActionWithConfigure = (*webhookTriggerAction)(nil)
+var (
+	_ action.ActionWithConfigure  = (*webhookTriggerAction)(nil)
+	_ action.ActionWithModifyPlan = (*webhookTriggerAction)(nil)
+)
 
 // progressLimit caps the answer summary sent as progress, in characters: enough for an
 // echo of a delivery's headers and body, which request-bin style endpoints answer.
@@ -29,12 +31,12 @@ type webhookTriggerAction struct {
 }
 
 type webhookTriggerActionModel struct {
-	WebhookID      types.String         `tfsdk:"webhook_id"`
-	RequestHeaders types.Map            `tfsdk:"request_headers"`
-	RequestBody    jsontypes.Normalized `tfsdk:"request_body"`
-	Expect         types.Object         `tfsdk:"expect"`
-	Retry          types.Object         `tfsdk:"retry"`
-	Timeouts       timeouts.Value       `tfsdk:"timeouts"`
+	WebhookID      types.String   `tfsdk:"webhook_id"`
+	RequestHeaders types.Map      `tfsdk:"request_headers"`
+	RequestBody    types.String   `tfsdk:"request_body"`
+	Expect         types.Object   `tfsdk:"expect"`
+	Retry          types.Object   `tfsdk:"retry"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (a *webhookTriggerAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
@@ -57,15 +59,16 @@ func (a *webhookTriggerAction) Schema(ctx context.Context, _ action.SchemaReques
 				ElementType: types.StringType,
 				Validators:  []validator.Map{headersValidator{}},
 				Description: "Extra HTTP headers Authing adds to the request it sends to the webhook (`requestHeaders`). Write-only: it accepts ephemeral values, " +
-					"such as a token from an ephemeral resource or an `ephemeral = true` variable, and is never stored.",
+					"such as a token from an ephemeral resource or an `ephemeral = true` variable, and is never stored. " +
+					"A value of 8 characters or more that is named like a credential or is not plain lower-case words is hidden as `***` from an echo of it in the progress line and in `expect` errors.",
 			},
 			"request_body": schema.StringAttribute{
 				Optional:   true,
 				WriteOnly:  true,
-				CustomType: jsontypes.NormalizedType{},
 				Validators: []validator.String{jsonObjectValidator},
 				Description: "JSON object Authing sends as the webhook's body (`requestBody`), usually built with `jsonencode()`. Unset, Authing sends its own test event. " +
-					"Write-only: it accepts ephemeral values and is never stored.",
+					"Write-only: it accepts ephemeral values and is never stored. Text that is not JSON is refused at plan, saying where it breaks and never showing the value; " +
+					"its strings that may be secrets (as for `request_headers`) are hidden from an echo of them in progress and `expect` errors.",
 			},
 			"expect": expectActionAttribute(),
 			"retry":  retryActionAttribute(),
@@ -78,6 +81,19 @@ func (a *webhookTriggerAction) Schema(ctx context.Context, _ action.SchemaReques
 
 func (a *webhookTriggerAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	a.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan checks request_body once more at plan time. An ephemeral value is unknown when
+// Terraform validates the configuration, so the validator passes it; the plan has it, and
+// refusing broken JSON here stops the apply before the resource whose action_trigger
+// invokes the action changes.
+func (a *webhookTriggerAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	var body types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("request_body"), &body)...)
+	if resp.Diagnostics.HasError() || body.IsNull() || body.IsUnknown() {
+		return
+	}
+	resp.Diagnostics.Append(jsonObjectValidator.check(path.Root("request_body"), body.ValueString())...)
 }
 
 func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -35,25 +34,25 @@ type webhookTriggerResource struct {
 }
 
 type webhookTriggerModel struct {
-	ID             types.String         `tfsdk:"id"`
-	WebhookID      types.String         `tfsdk:"webhook_id"`
-	RequestHeaders types.Map            `tfsdk:"request_headers"`
-	RequestBody    jsontypes.Normalized `tfsdk:"request_body"`
-	Triggers       types.Map            `tfsdk:"triggers"`
-	Response       types.String         `tfsdk:"response"`
-	TriggeredAt    types.String         `tfsdk:"triggered_at"`
-	OnDestroy      types.Object         `tfsdk:"on_destroy"`
-	Expect         types.Object         `tfsdk:"expect"`
-	Retry          types.Object         `tfsdk:"retry"`
-	StatusCode     types.Int64          `tfsdk:"status_code"`
-	Attempts       types.Int64          `tfsdk:"attempts"`
-	Timeouts       timeouts.Value       `tfsdk:"timeouts"`
+	ID             types.String   `tfsdk:"id"`
+	WebhookID      types.String   `tfsdk:"webhook_id"`
+	RequestHeaders types.Map      `tfsdk:"request_headers"`
+	RequestBody    types.String   `tfsdk:"request_body"`
+	Triggers       types.Map      `tfsdk:"triggers"`
+	Response       types.String   `tfsdk:"response"`
+	TriggeredAt    types.String   `tfsdk:"triggered_at"`
+	OnDestroy      types.Object   `tfsdk:"on_destroy"`
+	Expect         types.Object   `tfsdk:"expect"`
+	Retry          types.Object   `tfsdk:"retry"`
+	StatusCode     types.Int64    `tfsdk:"status_code"`
+	Attempts       types.Int64    `tfsdk:"attempts"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
 // onDestroyModel is on_destroy: what a destroy sends when it fires the webhook.
 type onDestroyModel struct {
-	RequestHeaders types.Map            `tfsdk:"request_headers"`
-	RequestBody    jsontypes.Normalized `tfsdk:"request_body"`
+	RequestHeaders types.Map    `tfsdk:"request_headers"`
+	RequestBody    types.String `tfsdk:"request_body"`
 }
 
 func (r *webhookTriggerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -86,9 +85,8 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"request_body": schema.StringAttribute{
 				Optional:   true,
 				Computed:   true,
-				CustomType: jsontypes.NormalizedType{},
 				Validators: []validator.String{jsonObjectValidator},
-				Description: "JSON object Authing sends as the webhook's body (`requestBody`), usually built with `jsonencode()`. " +
+				Description: "JSON object Authing sends as the webhook's body (`requestBody`), usually built with `jsonencode()`; text that is not JSON is refused at plan, saying where it breaks and never showing the value. " +
 					"Only a change of meaning fires again: re-formatting or re-ordering keys does not. Unset, Authing sends its own test event.",
 				PlanModifiers: []planmodifier.String{semanticJSONRequiresReplace{}},
 			},
@@ -100,7 +98,7 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			},
 			"response": schema.StringAttribute{
 				Computed:      true,
-				Description:   "What the webhook's endpoint answered (`data.response` of the API's answer), as canonical JSON. Decode it with `jsondecode()`.",
+				Description:   "What the webhook's endpoint answered (`data.response` of the API's answer), as canonical JSON, with every occurrence of a secret the provider knows (the webhook's own, the access key secret, the management token) replaced by `***`. Decode it with `jsondecode()`.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"on_destroy": schema.SingleNestedAttribute{
@@ -118,7 +116,6 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 					},
 					"request_body": schema.StringAttribute{
 						Optional:    true,
-						CustomType:  jsontypes.NormalizedType{},
 						Validators:  []validator.String{jsonObjectValidator},
 						Description: "JSON object Authing sends as the teardown request's body (`requestBody`). Unset, Authing sends its own test event.",
 					},
