@@ -188,7 +188,7 @@ resource "terraform_data" "check" {
 action "authing_webhook_trigger" "echo" {
   config {
     webhook_id = authing_webhook.wo.id
-    expect     = { status = "never" }
+    expect     = { equals = { "/status" = "never" } }
   }
 }
 
@@ -230,7 +230,7 @@ resource "terraform_data" "deploy" {
 	if !strings.Contains(failed, "The endpoint answered") {
 		t.Fatalf("the postcondition did not fail:\n%s", failed)
 	}
-	if w.terraformAtLeast(actionsMinimum.String()) && !strings.Contains(failed, "did not match expect") {
+	if w.terraformAtLeast(actionsMinimum.String()) && !strings.Contains(failed, "did not meet expect") {
 		t.Fatalf("the action's expect did not fail:\n%s", failed)
 	}
 	run(true, append([]string{"plan", "-input=false", "-no-color", "-refresh-only"}, vars...)...)
