@@ -173,6 +173,13 @@ func TestListResourceWebhooks(t *testing.T) {
 			t.Fatalf("errors: %q", errs)
 		}
 	})
+	t.Run("misspelt event", func(t *testing.T) {
+		// Checked against the server's list before listing, so it adds no listing.
+		got, errs := p.listWebhooks(map[string]tftypes.Value{"event": str("user:creatd")}, false, 100)
+		if len(got) != 0 || !strings.Contains(errs, `Unknown webhook event: "user:creatd" is not a webhook event; did you mean "user:created"?`) {
+			t.Fatalf("%d results, errors %q", len(got), errs)
+		}
+	})
 	if n := env.emu.Stats().Requests["list-webhooks"]; n != 3*(2+len(tests)) {
 		t.Fatalf("%d list requests, want 3 a listing (23 webhooks at 10 a page), %d listings", n, 2+len(tests))
 	}
