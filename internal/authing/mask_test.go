@@ -263,3 +263,35 @@ func TestNothingFiresWhenTheSecretCannotBeRead(t *testing.T) {
 		t.Fatalf("got %v (outcome %v)", err, OutcomeOf(err))
 	}
 }
+
+// Concurrent firings of one webhook share one read of its secret.
+func TestConcurrentFiringsReadTheSecretOnce(t *testing.T) {
+	emu := startEmulator(t, emulator.Options{})
+	echo := echoingEndpoint(t)
+	setup := newTestClient(t, emu.URL())
+	name, url, secret, ct := "echo", echo.URL, awkwardSecret, "application/json"
+	w, err := setup.CreateWebhook(t.Context(), WebhookInput{Name: &name, URL: &url, ContentType: &ct, Events: &[]string{"user:created"}, Secret: &secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newTestClient(t, emu.URL())
+	before := emu.Stats().Requests["get-webhook"]
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			res, err := c.TriggerWebhook(t.Context(), TriggerInput{WebhookID: w.WebhookID})
+			if err == nil && holdsSecret(res.Response, awkwardSecret) {
+				err = fmt.Errorf("the answer holds the secret: %s", res.Response)
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := emu.Stats().Requests["get-webhook"] - before; n != 1 {
+		t.Errorf("8 concurrent firings read the secret %d times; want 1", n)
+	}
+}
