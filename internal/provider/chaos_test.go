@@ -88,6 +88,10 @@ resource "authing_webhook_trigger" "t" {
   timeouts {
     create = %q
   }
+
+  # Even triggers expect the receiver's answer and wait for it.
+  expect = count.index %% 2 == 0 ? { status_codes = [200], equals = { "/received" = "true" } } : null
+  retry  = count.index %% 2 == 0 ? { attempts = 4, min_delay = "100ms", max_delay = "200ms" } : null
 }
 
 resource "authing_webhook" "w" {
@@ -132,6 +136,7 @@ resource "terraform_data" "a" {
 type chaosDelivery struct {
 	marker   string
 	firingID string
+	status   int // what the receiver answered; 0 when it cut the connection
 }
 
 func chaosDeliveries(emu *emulator.Server) []chaosDelivery {
@@ -145,7 +150,7 @@ func chaosDeliveries(emu *emulator.Server) []chaosDelivery {
 		if json.Unmarshal([]byte(r.Body), &body) != nil || body.Data.Marker == "" {
 			continue
 		}
-		out = append(out, chaosDelivery{marker: body.Data.Marker, firingID: r.Headers.Get(firingIDHeader)})
+		out = append(out, chaosDelivery{marker: body.Data.Marker, firingID: r.Headers.Get(firingIDHeader), status: r.Status})
 	}
 	return out
 }
@@ -154,6 +159,14 @@ func chaosDeliveries(emu *emulator.Server) []chaosDelivery {
 type chaosState struct {
 	firings  map[string]string // trigger index -> firing ID
 	webhooks map[string]string // webhook name -> webhook ID
+	// judged holds, for each trigger index, what its expect saw: the response and the
+	// status read (0 when not read).
+	judged map[string]chaosJudged
+}
+
+type chaosJudged struct {
+	response string
+	status   int
 }
 
 func readChaosState(t *testing.T, raw string) chaosState {
@@ -164,8 +177,10 @@ func readChaosState(t *testing.T, raw string) chaosState {
 			Instances []struct {
 				IndexKey   any `json:"index_key"`
 				Attributes struct {
-					ID   string `json:"id"`
-					Name string `json:"name"`
+					ID         string `json:"id"`
+					Name       string `json:"name"`
+					Response   string `json:"response"`
+					StatusCode *int   `json:"status_code"`
 				} `json:"attributes"`
 			} `json:"instances"`
 		} `json:"resources"`
@@ -173,12 +188,18 @@ func readChaosState(t *testing.T, raw string) chaosState {
 	if err := json.Unmarshal([]byte(raw), &s); err != nil {
 		t.Fatalf("state: %v", err)
 	}
-	out := chaosState{firings: map[string]string{}, webhooks: map[string]string{}}
+	out := chaosState{firings: map[string]string{}, webhooks: map[string]string{}, judged: map[string]chaosJudged{}}
 	for _, r := range s.Resources {
 		for _, in := range r.Instances {
 			switch r.Type {
 			case "authing_webhook_trigger":
-				out.firings[fmt.Sprintf("t%v", in.IndexKey)] = in.Attributes.ID
+				index := fmt.Sprintf("t%v", in.IndexKey)
+				out.firings[index] = in.Attributes.ID
+				j := chaosJudged{response: in.Attributes.Response}
+				if in.Attributes.StatusCode != nil {
+					j.status = *in.Attributes.StatusCode
+				}
+				out.judged[index] = j
 			case "authing_webhook":
 				out.webhooks[in.Attributes.Name] = in.Attributes.ID
 			}
@@ -197,13 +218,40 @@ func (c chaosCounters) String() string {
 		c.deliveries, c.extra, c.settled, c.unsettled, c.orphans)
 }
 
-var firingIDInError = regexp.MustCompile(`Firing ID:\s+([0-9a-f]{32})`)
+var (
+	firingIDInError      = regexp.MustCompile(`Firing ID:\s+([0-9a-f]{32})`)
+	failedAttemptInError = regexp.MustCompile(`Attempt \d+ of \d+, firing\s+ID\s+([0-9a-f]{32})`)
+)
+
+// checkChaosExpectations fails for a trigger in state that has expect (the even ones) and
+// does not meet it: HTTP 200 read from the logs, and {"received": true} in the answer.
+func checkChaosExpectations(t *testing.T, seed uint64, st chaosState) {
+	t.Helper()
+	for index, j := range st.judged {
+		var n int
+		if _, err := fmt.Sscanf(index, "t%d", &n); err != nil || n%2 != 0 {
+			continue
+		}
+		var answer struct {
+			Received bool `json:"received"`
+		}
+		if j.status != 200 || json.Unmarshal([]byte(j.response), &answer) != nil || !answer.Received {
+			t.Errorf("seed %d: trigger %s is in state without meeting its expect: status_code %d, response %s", seed, index, j.status, j.response)
+		}
+	}
+}
 
 func TestAccChaos_exactlyOnceUnderFaults(t *testing.T) {
 	seed := chaosSeed(t)
 	t.Logf("chaos seed %d (replay with AUTHING_CHAOS_SEED=%d)", seed, seed)
 	env := newTestEnv(t, emulator.Options{FaultSeed: seed, RateLimit: -1})
 	hooks := env.emu.SeedWebhooks("chaos-target", 3)
+	// The first webhook's endpoint is still starting: its first deliveries fail, which the
+	// triggers with retry wait out and the others fail on.
+	starting, _ := env.emu.Webhook(hooks[0])
+	if err := env.emu.SetReceiver(starting.Name, emulator.ReceiverBehavior{FailFirst: 6}); err != nil {
+		t.Fatal(err)
+	}
 	w := newWorkspace(t, "", env.providerEnv()...)
 	actions := w.supportsActions()
 	w.write(chaosConfig(hooks, env.emu.ReceiverURL, actions))
@@ -215,9 +263,11 @@ func TestAccChaos_exactlyOnceUnderFaults(t *testing.T) {
 	apply := func(args ...string) (string, error) {
 		out, err := w.run(append([]string{"apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=8", "-var", fmt.Sprintf("round=%d", round)}, args...)...)
 		outputs = append(outputs, out)
-		for index, id := range readChaosStateIfAny(t, w).firings {
+		st := readChaosStateIfAny(t, w)
+		for index, id := range st.firings {
 			recorded[id] = fmt.Sprintf("%s of round %d", index, round)
 		}
+		checkChaosExpectations(t, seed, st)
 		return out, err
 	}
 	for _, f := range chaosFaults() {
@@ -283,6 +333,17 @@ func TestAccChaos_exactlyOnceUnderFaults(t *testing.T) {
 	for _, m := range firingIDInError.FindAllStringSubmatch(all, -1) {
 		mayHaveFired[m[1]] = true
 	}
+	// A firing that met no expectation is named in its error, or was a delivery the
+	// receiver failed, which is a known failure that retry may follow without a word.
+	judgedFailed := map[string]bool{}
+	for _, m := range failedAttemptInError.FindAllStringSubmatch(all, -1) {
+		judgedFailed[m[1]] = true
+	}
+	for _, d := range deliveries {
+		if d.status < 200 || d.status > 299 {
+			judgedFailed[d.firingID] = true
+		}
+	}
 	for id, which := range recorded {
 		if byFiring[id] != 1 {
 			t.Errorf("seed %d: firing %s (%s) was recorded in state but delivered %d times", seed, id, which, byFiring[id])
@@ -292,8 +353,11 @@ func TestAccChaos_exactlyOnceUnderFaults(t *testing.T) {
 		if n > 1 {
 			t.Errorf("seed %d: firing %s was delivered %d times", seed, id, n)
 		}
-		if recorded[id] == "" && !mayHaveFired[id] && !actionFiring(deliveries, id) {
-			t.Errorf("seed %d: firing %s was delivered, is not in state, and no error said it MAY HAVE FIRED", seed, id)
+		if recorded[id] == "" && !mayHaveFired[id] && !judgedFailed[id] && !actionFiring(deliveries, id) {
+			t.Errorf("seed %d: firing %s was delivered, is not in state, and no error said it MAY HAVE FIRED or did not meet expect", seed, id)
+		}
+		if recorded[id] != "" && judgedFailed[id] {
+			t.Errorf("seed %d: firing %s (%s) failed, and is in state", seed, id, recorded[id])
 		}
 	}
 	if len(final.firings) != chaosTriggers {
@@ -344,7 +408,7 @@ func readChaosStateIfAny(t *testing.T, w *workspace) chaosState {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
 	if err != nil {
-		return chaosState{webhooks: map[string]string{}, firings: map[string]string{}}
+		return chaosState{webhooks: map[string]string{}, firings: map[string]string{}, judged: map[string]chaosJudged{}}
 	}
 	return readChaosState(t, string(raw))
 }
