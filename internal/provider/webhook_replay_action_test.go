@@ -463,3 +463,18 @@ func TestReplayAction_anyLogOrder(t *testing.T) {
 		})
 	}
 }
+
+// Authing's word that the endpoint failed (statusCode 601) is a failed replay even when the
+// logs cannot be read to confirm it: a known outcome, reported as such, not as unknown.
+func TestReplayAction_endpointFailureUnconfirmedByTheLogsIsAFailure(t *testing.T) {
+	r := newReplayEnv(t)
+	r.down()
+	r.emit("user:created", 1)
+	// The window is read (one page); every later read of the logs is refused.
+	r.emu.InjectFault("get-webhook-logs", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 403, Skip: 1})
+	timeouts := tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"invoke": tftypes.String}}, map[string]tftypes.Value{"invoke": str("7s")})
+	progress, diags := r.invoke(r.attrs(map[string]tftypes.Value{"timeouts": timeouts}))
+	if got := errorText(diags); !regexp.MustCompile(`1 of 1: user:created of \S+: failed: trigger webhook \S+ failed \(HTTP status 200, statusCode 601`).MatchString(got) {
+		t.Fatalf("got %q\n%s", got, strings.Join(progress, "\n"))
+	}
+}
