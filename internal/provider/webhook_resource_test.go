@@ -4,13 +4,10 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -363,54 +360,6 @@ func TestFillFollowsTheServerForManagedFields(t *testing.T) {
 	if !unmanaged.Secret.IsNull() || !unmanaged.RetryConfig.IsNull() {
 		t.Fatalf("unmanaged fields were filled: %v, %v", unmanaged.Secret, unmanaged.RetryConfig)
 	}
-}
-
-// webhookEnv is a configured provider server and an emulator, for authing_webhook at the
-// protocol level.
-type webhookEnv struct {
-	*protocolServer
-	emu *emulator.Server
-}
-
-func newWebhookEnv(t *testing.T) *webhookEnv {
-	env := newTestEnv(t)
-	p := newProtocolServer(t)
-	p.configure(map[string]tftypes.Value{"host": str(env.emu.URL()), "access_key_id": str(testKeyID), "access_key_secret": str(testSecret)})
-	return &webhookEnv{protocolServer: p, emu: env.emu}
-}
-
-// config is an authing_webhook configuration with extra attributes.
-func (w *webhookEnv) config(extra map[string]tftypes.Value) map[string]tftypes.Value {
-	attrs := map[string]tftypes.Value{
-		"name": str("deploy"), "url": str(w.emu.ReceiverURL("deploy")),
-		"events": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("user:created")}),
-	}
-	for k, v := range extra {
-		attrs[k] = v
-	}
-	return attrs
-}
-
-// secretAt is the signing secret the emulator holds for the webhook in state.
-func (w *webhookEnv) secretAt(state *tfprotov6.DynamicValue) string {
-	w.t.Helper()
-	id := asString(w.t, w.object(state, w.schema.ResourceSchemas["authing_webhook"], false)["id"])
-	hook, ok := w.emu.Webhook(id)
-	if !ok {
-		w.t.Fatalf("webhook %s does not exist at the emulator", id)
-	}
-	return hook.Secret
-}
-
-// warnings joins the warning diagnostics.
-func warnings(diags []*tfprotov6.Diagnostic) string {
-	var b strings.Builder
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
-			b.WriteString(d.Summary + ": " + d.Detail + "\n")
-		}
-	}
-	return b.String()
 }
 
 // When the server's list of events cannot be read with the configured credentials, the
