@@ -312,3 +312,18 @@ func TestEndpointFailureCodesAreKnownFailures(t *testing.T) {
 		t.Fatalf("got %+v %q: %s", got, progress, text)
 	}
 }
+
+// An attempt whose wait would pass the timeout is not made: the error says so, and the
+// webhook fired once.
+func TestRetryStopsWhenTheNextAttemptCannotStartInTime(t *testing.T) {
+	e := newRunEnv(t, &flakyReceiver{failFirst: 5, failStatus: 503})
+	ctx, cancel := context.WithTimeout(t.Context(), 700*time.Millisecond)
+	defer cancel()
+	_, progress, text := e.run(ctx, expectation{}, retrySpec{attempts: 5, minDelay: 2 * time.Second, maxDelay: 2 * time.Second})
+	if !regexp.MustCompile(`fired once(?s).*The next attempt \(2 of 5, after 2s\) could not start within the timeout`).MatchString(text) || len(progress) != 0 {
+		t.Fatalf("progress %q: %s", progress, text)
+	}
+	if n := len(e.receiver.deliveries()); n != 1 {
+		t.Fatalf("%d deliveries, want 1", n)
+	}
+}
