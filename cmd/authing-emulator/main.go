@@ -1,22 +1,20 @@
 // Command authing-emulator serves a local Authing management API on a loopback port, for
 // trying the provider and for its tests. It accepts one access key, seeds webhooks that
-// point at its built-in receiver, and serves until interrupted. The receiver can play a
+// point at its built-in receiver, and serves until interrupted, terminated, or the process that
+// started it exits (see untilStopped). The receiver can play a
 // service that is not ready yet, and real events can be sent (-help shows how). With
 // -receiver-only it serves only the receiver, for live acceptance runs whose deliveries a
 // real Authing makes.
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"log"
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/authing/terraform-provider-authing/internal/emulator"
@@ -81,7 +79,7 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilStopped()
 	defer stop()
 	<-ctx.Done()
 	_ = srv.Close()
@@ -104,7 +102,7 @@ func serveReceiver(listen, urlFile string) {
 	}
 	srv := &http.Server{Handler: emulator.ReceiverHandler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(l) }()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilStopped()
 	defer stop()
 	<-ctx.Done()
 	_ = srv.Close()

@@ -241,6 +241,7 @@ var liveSkips = map[string]string{
 	"TestAccCLI_wrongCredentialsFailThePlan":                             "plays wrong credentials against the emulator and a closed port",
 	"TestAccCLI_importWithoutAnIDSaysHow":                                "counts the emulator's requests",
 	"TestAccDocs_snippetsRunAsWritten":                                   "applies the documentation's snippets to an emulator holding the webhooks they name",
+	"TestAccInstall_documentedPathFromAClone":                            "installs into its own GOBIN and starts its own emulator",
 	"TestAccDemo_printsNoWarningLines":                                   "runs make demo, which starts its own emulator",
 }
 
