@@ -52,6 +52,10 @@ older_cli_tests=(
 	TestAccCLI_noSecretsAnywhere
 	TestAccCLI_interruptedApply
 	TestAccChaos_exactlyOnceUnderFaults
+	# The documentation: every README and docs/ snippet, each on the CLIs that have what it
+	# uses, and the install path from a clone, as written.
+	TestAccDocs_snippetsRunAsWritten
+	TestAccInstall_documentedPathFromAClone
 )
 
 # No upgrade check against the network from `terraform version` and the tests.

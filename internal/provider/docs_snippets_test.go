@@ -3,7 +3,7 @@ package provider
 // The Terraform snippets of README.md and docs/ (which `make generate` builds from
 // templates/ and examples/) are applied and destroyed, as written, against the emulator,
 // on every CLI the acceptance tests run on, so that what the documentation shows keeps
-// working. The rules:
+// working. The rules (CONTRIBUTING.md, "Documentation snippets", says the same):
 //
 //   - A snippet is a fenced code block whose language is terraform, hcl or tf, in README.md
 //     or in any docs/**/*.md; examples/smoke-test and examples/webhook-lifecycle, which the
@@ -205,15 +205,16 @@ func cliUnderTest(t *testing.T) (path string, version *goversion.Version, tofu b
 	if err != nil {
 		t.Fatalf("%s version: %v", path, err)
 	}
-	first := strings.Fields(strings.SplitN(string(out), "\n", 2)[0]) // "Terraform v1.11.4" or "OpenTofu v1.12.6"
-	if len(first) < 2 {
+	// "Terraform v1.11.4" or "OpenTofu v1.12.6", after any warning about the CLI configuration.
+	m := regexp.MustCompile(`(?m)^(Terraform|OpenTofu) v(\S+)$`).FindStringSubmatch(string(out))
+	if m == nil {
 		t.Fatalf("%s version printed %q", path, out)
 	}
-	v, err := goversion.NewVersion(strings.TrimPrefix(first[1], "v"))
+	v, err := goversion.NewVersion(m[2])
 	if err != nil {
 		t.Fatalf("%s version: %v", path, err)
 	}
-	return path, v, first[0] == "OpenTofu"
+	return path, v, m[1] == "OpenTofu"
 }
 
 // unmet says why the CLI cannot run a snippet that needs n, or "" when it can.
