@@ -58,14 +58,29 @@ func (s *secretSet) list() []string {
 // is left.
 func (s *secretSet) maskText(text string) string {
 	s.mu.RLock()
-	patterns := s.patterns
+	values, patterns := s.values, s.patterns
 	s.mu.RUnlock()
 	if text == "" || len(patterns) == 0 {
 		return text
 	}
 	var spans [][]int
-	for _, p := range patterns {
-		spans = append(spans, p.FindAllStringIndex(text, -1)...)
+	if !strings.ContainsRune(text, '\\') {
+		// Every escaped form has a backslash: without one, only the secrets as they are
+		// can be there, and finding them needs no pattern.
+		for _, v := range values {
+			for at := 0; ; {
+				i := strings.Index(text[at:], v)
+				if i < 0 {
+					break
+				}
+				spans = append(spans, []int{at + i, at + i + len(v)})
+				at += i + len(v)
+			}
+		}
+	} else {
+		for _, p := range patterns {
+			spans = append(spans, p.FindAllStringIndex(text, -1)...)
+		}
 	}
 	if len(spans) == 0 {
 		return text
