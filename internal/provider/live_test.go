@@ -137,6 +137,21 @@ func requireReceiver(t *testing.T, target *liveTarget) string {
 // liveSkips says, for every test that uses the in-process emulator, why live mode skips it.
 // newTestEnv asks; a test missing here fails in live mode, so that every skip has a reason.
 var liveSkips = map[string]string{
+	"TestAccReplay_exactlyOnceUnderChaos":                                "injects faults at the emulator and emits real events",
+	"TestAccReplay_lostAnswerIsSettledFromTheLogs":                       "loses a replay's answer at the emulator and emits real events",
+	"TestAccReplay_maxAndDryRunSendNothing":                              "emits real events at the emulator and counts its deliveries",
+	"TestAccReplay_whatFailedWhileTheReceiverWasDown":                    "takes the emulator's receiver down and emits real events",
+	"TestReplayAction_anyLogOrder":                                       "plays the emulator's log orders",
+	"TestReplayAction_beginsNoReplayItCannotFinish":                      "emits real events at the emulator",
+	"TestReplayAction_endpointFailureUnconfirmedByTheLogsIsAFailure":     "injects Authing's endpoint-failure codes at the emulator",
+	"TestReplayAction_maxAndDryRun":                                      "emits real events at the emulator and counts its deliveries",
+	"TestReplayAction_planChecksEventNames":                              "seeds a webhook through the emulator",
+	"TestReplayAction_refusedReplayIsReplayedNextTime":                   "injects a refusal at the emulator",
+	"TestReplayAction_replaysEachFailedEventOnce":                        "takes the emulator's receiver down and emits real events",
+	"TestReplayAction_settlesALostAnswer":                                "loses a replay's answer at the emulator",
+	"TestReplayAction_skipsTestsFiringsAndReplays":                       "emits real events and test deliveries at the emulator",
+	"TestReplayAction_unknownWebhookIsAnError":                           "seeds webhooks through the emulator",
+	"TestReplayAction_validate":                                          "seeds a webhook through the emulator",
 	"TestRetryStopsWhenTheNextAttemptCannotStartInTime":                  "delivers to a receiver of its own that fails its first deliveries",
 	"TestAccCLI_failedPostconditionKeepsTheFiring":                       "sets the answer of the emulator's receiver",
 	"TestActionReportsEachAttempt":                                       "delivers to a receiver of its own that fails its first deliveries",

@@ -359,8 +359,8 @@ func TestConfigureReportsAnUnexpectedType(t *testing.T) {
 			return resp.Diagnostics
 		}
 	}
-	if len(configures) != 8 {
-		t.Fatalf("%d types with Configure, want 8", len(configures))
+	if len(configures) != 9 {
+		t.Fatalf("%d types with Configure, want 9", len(configures))
 	}
 	for name, configure := range configures {
 		if diags := configure(nil); diags.HasError() {
