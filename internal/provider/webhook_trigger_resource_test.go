@@ -184,7 +184,9 @@ func TestAccWebhookTrigger_unchangedPlanMakesNoAPICall(t *testing.T) {
 func TestAccWebhookTrigger_failureLeavesNoState(t *testing.T) {
 	env := newTestEnv(t)
 	id := env.emu.SeedWebhooks("hook", 1)[0]
-	cfg := env.config(triggerConfig(id, ""))
+	// The 502's answer is lost, so the logs are searched for the firing until the create
+	// timeout ends: a short one keeps the test from waiting out the 20 s settle window.
+	cfg := env.config(triggerConfig(id, "  timeouts {\n    create = \"4s\"\n  }\n"))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{
@@ -193,7 +195,7 @@ func TestAccWebhookTrigger_failureLeavesNoState(t *testing.T) {
 					env.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 502, Times: 1})
 				},
 				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)Could not trigger webhook.*MAY HAVE FIRED.*HTTP status:\s+502`),
+				ExpectError: regexp.MustCompile(`(?s)Could not trigger webhook.*MAY HAVE FIRED.*HTTP status:\s+502.*read\s+the\s+webhook's\s+latest\s+delivery\s+logs\s+\d+\s+times`),
 			},
 			{
 				PreConfig: func() {
