@@ -187,13 +187,13 @@ type eventsRead struct {
 
 // readEvents reads the server's event names within timeout.
 func (d *providerData) readEvents(ctx context.Context, timeout time.Duration) ([]string, error) {
-	client, diags := d.Client()
-	if diags.HasError() {
+	var diags diag.Diagnostics
+	call, ok := d.openCall(ctx, fixedTimeout(timeout), &diags)
+	defer call.cancel()
+	if !ok {
 		return nil, errors.New(diags.Errors()[0].Detail())
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	list, err := client.ListWebhookEvents(ctx)
+	list, err := call.client.ListWebhookEvents(call.ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -65,15 +65,12 @@ func (d *webhookEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := m.Timeouts.Read(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := d.data.Client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	call, ok := d.data.openCall(ctx, m.Timeouts.Read, &resp.Diagnostics)
+	defer call.cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	ctx, client := call.ctx, call.client
 	list, err := client.ListWebhookEvents(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not list webhook events", errorDetail(err, noOutcome))

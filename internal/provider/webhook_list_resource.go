@@ -69,20 +69,16 @@ func (l *webhookListResource) List(ctx context.Context, req list.ListRequest, st
 	if err != nil {
 		diags.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
 	}
-	timeout, timeoutDiags := m.Timeouts.List(ctx, defaultTimeout)
-	diags.Append(timeoutDiags...)
-	client, clientDiags := l.data.Client()
-	diags.Append(clientDiags...)
-	if !diags.HasError() {
-		diags.Append(l.data.checkEventFilter(ctx, path.Root("event"), m.Event, timeout)...)
+	call, ok := l.data.openCall(ctx, m.Timeouts.List, &diags)
+	defer call.cancel()
+	if ok {
+		diags.Append(l.data.checkEventFilter(ctx, path.Root("event"), m.Event, call.timeout)...)
 	}
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	listCtx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	all, err := client.ListWebhooks(listCtx)
+	all, err := call.client.ListWebhooks(call.ctx)
 	if err != nil {
 		diags.AddError("Could not list webhooks", errorDetail(err, noOutcome))
 		stream.Results = list.ListResultsStreamDiagnostics(diags)

@@ -121,20 +121,17 @@ func (d *webhookLogsDataSource) Configure(_ context.Context, req datasource.Conf
 func (d *webhookLogsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m webhookLogsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	timeout, diags := m.Timeouts.Read(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := d.data.Client()
+	call, ok := d.data.openCall(ctx, m.Timeouts.Read, &resp.Diagnostics)
+	defer call.cancel()
+	if !ok {
+		return
+	}
+	q, diags := m.query(ctx, d.data, call.timeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	q, diags := m.query(ctx, d.data, timeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	ctx, client, timeout := call.ctx, call.client, call.timeout
 	seen, err := client.WaitForWebhookLogs(ctx, m.WebhookID.ValueString(), q.limit, q.minCount, q.filter)
 	switch {
 	case authing.IsNotFound(err):

@@ -221,8 +221,6 @@ func (a *webhookReplayAction) Invoke(ctx context.Context, req action.InvokeReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := m.Timeouts.Invoke(ctx, defaultReplayTimeout)
-	resp.Diagnostics.Append(diags...)
 	w, _, diags := readReplayWindow(m)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -234,13 +232,12 @@ func (a *webhookReplayAction) Invoke(ctx context.Context, req action.InvokeReque
 			return
 		}
 	}
-	client, diags := a.data.Client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	call, ok := a.data.openCall(ctx, withDefault(m.Timeouts.Invoke, defaultReplayTimeout), &resp.Diagnostics)
+	defer call.cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	ctx, client := call.ctx, call.client
 	progress := func(format string, args ...any) {
 		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf(format, args...)})
 	}

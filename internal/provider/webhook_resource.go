@@ -27,10 +27,6 @@ var (
 // delayUnits are the units of retry_config.delay.
 var delayUnits = []string{"Second", "Minute", "Hour", "Day"}
 
-// defaultTimeout bounds each call of authing_webhook, of the data sources and of the list
-// resource, retries included, unless a timeouts block sets another.
-const defaultTimeout = 2 * time.Minute
-
 const (
 	contentTypeJSON = "application/json"
 	contentTypeForm = "application/x-www-form-urlencoded"
@@ -257,15 +253,12 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	in, diags := plan.input(ctx, secret)
 	resp.Diagnostics.Append(diags...)
-	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.Client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	call, ok := r.data.openCall(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	defer call.cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	ctx, client := call.ctx, call.client
 	since := time.Now()
 	r.data.claimed.begin()
 	w, err := client.CreateWebhook(ctx, in)
@@ -300,15 +293,12 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.Client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	call, ok := r.data.openCall(ctx, state.Timeouts.Read, &resp.Diagnostics)
+	defer call.cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	ctx, client := call.ctx, call.client
 	w, err := client.GetWebhook(ctx, state.ID.ValueString())
 	if authing.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Webhook deleted outside Terraform",
@@ -341,15 +331,12 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	resp.Diagnostics.Append(diags...)
 	in, diags := plan.input(ctx, secretToSend(plan, state, config, sent))
 	resp.Diagnostics.Append(diags...)
-	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.Client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	call, ok := r.data.openCall(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	defer call.cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	ctx, client := call.ctx, call.client
 	w, err := client.UpdateWebhook(ctx, state.ID.ValueString(), in)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not update webhook", errorDetail(err, noOutcome))
@@ -364,15 +351,12 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state webhookModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.Client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	call, ok := r.data.openCall(ctx, state.Timeouts.Delete, &resp.Diagnostics)
+	defer call.cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	ctx, client := call.ctx, call.client
 	if err := client.DeleteWebhook(ctx, state.ID.ValueString()); err != nil {
 		resp.Diagnostics.AddError("Could not delete webhook", errorDetail(err, noOutcome))
 	}

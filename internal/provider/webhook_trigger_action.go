@@ -102,8 +102,6 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := m.Timeouts.Invoke(ctx, defaultTriggerTimeout)
-	resp.Diagnostics.Append(diags...)
 	expect, diags := readExpect(ctx, m.Expect)
 	resp.Diagnostics.Append(diags...)
 	retry, diags := readRetry(ctx, m.Retry)
@@ -116,13 +114,12 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := a.data.Client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	call, ok := a.data.openCall(ctx, m.Timeouts.Invoke, &resp.Diagnostics)
+	defer call.cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	ctx, client := call.ctx, call.client
 	hide := echoMasker(client, in)
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Triggering Authing webhook %s", in.WebhookID)})
 	run := firingRun{

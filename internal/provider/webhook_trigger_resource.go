@@ -23,9 +23,6 @@ var (
 	_ resource.ResourceWithImportState = (*webhookTriggerResource)(nil)
 )
 
-// defaultTriggerTimeout bounds one firing, retries of throttled requests included.
-const defaultTriggerTimeout = 2 * time.Minute
-
 // NewWebhookTriggerResource returns the authing_webhook_trigger resource.
 func NewWebhookTriggerResource() resource.Resource { return &webhookTriggerResource{} }
 
@@ -161,21 +158,17 @@ func (r *webhookTriggerResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultTriggerTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	in, diags := triggerInput(ctx, plan.WebhookID, plan.RequestHeaders, plan.RequestBody, path.Empty())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.Client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	call, ok := r.data.openCall(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	defer call.cancel()
+	if !ok {
 		return
 	}
+	ctx, client := call.ctx, call.client
 	expect, diags := readExpect(ctx, plan.Expect)
 	resp.Diagnostics.Append(diags...)
 	retry, diags := readRetry(ctx, plan.Retry)
@@ -183,8 +176,6 @@ func (r *webhookTriggerResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	run := firingRun{client: client, in: in, expect: expect, retry: retry, outcome: triggerOutcome, mask: echoMasker(client, in)}
 	result, diags := run.run(ctx)
 	resp.Diagnostics.Append(diags...)
@@ -227,23 +218,17 @@ func (r *webhookTriggerResource) Delete(ctx context.Context, req resource.Delete
 	}
 	var teardown onDestroyModel
 	resp.Diagnostics.Append(state.OnDestroy.As(ctx, &teardown, basetypes.ObjectAsOptions{})...)
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTriggerTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	in, diags := triggerInput(ctx, state.WebhookID, teardown.RequestHeaders, teardown.RequestBody, path.Root("on_destroy"))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.Client()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	call, ok := r.data.openCall(ctx, state.Timeouts.Delete, &resp.Diagnostics)
+	defer call.cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	ctx, client := call.ctx, call.client
 	_, diags = fire(ctx, client, in, teardownOutcome)
 	resp.Diagnostics.Append(diags...)
 }

@@ -112,19 +112,16 @@ func (d *webhooksDataSource) Read(ctx context.Context, req datasource.ReadReques
 		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
 		return
 	}
-	timeout, diags := m.Timeouts.Read(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := d.data.Client()
-	resp.Diagnostics.Append(diags...)
+	call, ok := d.data.openCall(ctx, m.Timeouts.Read, &resp.Diagnostics)
+	defer call.cancel()
+	if !ok {
+		return
+	}
+	resp.Diagnostics.Append(d.data.checkEventFilter(ctx, path.Root("event"), m.Event, call.timeout)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(d.data.checkEventFilter(ctx, path.Root("event"), m.Event, timeout)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	ctx, client := call.ctx, call.client
 	all, err := client.ListWebhooks(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not list webhooks", errorDetail(err, noOutcome))
