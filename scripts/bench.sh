@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench`: the four performance figures of the README.
+# `make bench`: the performance figures of MEASUREMENTS.md.
 #   1. API calls: asserted by ordinary tests (make test / make testacc), summarised here.
 #   2. Listing 5,000 webhooks at 30 ms latency, concurrent vs one page at a time.
 #   3. Apply of 100 authing_webhook_trigger resources vs a do-nothing provider with the

@@ -2,7 +2,7 @@
 # Proves live mode against a server it cannot tell from Authing: cmd/authing-emulator started
 # as its own process on a free loopback port with a throwaway key, and a second one with
 # -receiver-only as the receiver. Then scripts/testacc-live.sh, and a check that the run
-# stayed within the request budget the README documents.
+# stayed within the request budget CONTRIBUTING.md documents.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

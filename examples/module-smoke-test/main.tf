@@ -1,7 +1,7 @@
 # A module that smoke-tests a webhook after a deploy: it finds the webhook by name, fires it
 # with the release, and reads back Authing's latest deliveries. tests/ is its
 # `terraform test` suite: against the local emulator (emulator.tftest.hcl) and with a
-# mocked provider (mocked.tftest.hcl). See "Testing your own modules" in the README.
+# mocked provider (mocked.tftest.hcl). See the guide "Testing your modules against the emulator".
 
 terraform {
   required_version = ">= 1.7"

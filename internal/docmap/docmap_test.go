@@ -13,7 +13,7 @@ import (
 // The documents a reader uses as maps. CONTRIBUTING.md is checked when it exists; the guides
 // are read as rendered into docs/guides.
 var (
-	mapDocuments   = []string{"DESIGN.md", "README.md", "CONTRIBUTING.md", "tools/README.md"}
+	mapDocuments   = []string{"DESIGN.md", "README.md", "CONTRIBUTING.md", "MEASUREMENTS.md", "tools/README.md"}
 	mapGuidesGlobs = []string{"docs/guides/*.md"}
 )
 

@@ -14,8 +14,8 @@ import (
 )
 
 // The receiver's contract, which live acceptance tests rely on and which any endpoint can
-// meet (README, "Testing against your own Authing user pool"): answer 2xx with a JSON
-// object
+// meet (CONTRIBUTING.md, "Live mode: testing against your own Authing user pool"): answer
+// 2xx with a JSON object
 //
 //	{"method": "POST", "headers": {"<lower-case name>": "<value>", ...}, "body": <what came>}
 //

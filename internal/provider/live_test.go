@@ -43,8 +43,8 @@ const (
 	testNamePrefix = "tf-acc-authing-"
 
 	// liveRequestBudget caps the requests the tests' own API client sends in one run; the
-	// provider's requests are bounded by the steps (README, "Testing against your own
-	// Authing user pool").
+	// provider's requests are bounded by the steps (CONTRIBUTING.md, "Live mode: testing
+	// against your own Authing user pool").
 	liveRequestBudget = 150
 	// liveRequestInterval spaces the tests' own requests: at most 20 a second, far below
 	// the 300 a second Authing allows a user pool.
