@@ -9,7 +9,7 @@ import (
 // memoryLimit is the provider's soft memory limit. A provider process lives for one
 // Terraform command and CI runners start many side by side: letting the garbage collector
 // work a little harder near this limit halves the peak memory of listing thousands of
-// webhooks, at no measurable cost in time (see README, Performance). GOMEMLIMIT overrides it.
+// webhooks, at no measurable cost in time (see MEASUREMENTS.md, Performance). GOMEMLIMIT overrides it.
 const memoryLimit = 32 << 20
 
 // tuneProcess sets up the process before serving.
