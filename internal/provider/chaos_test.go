@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/authing/terraform-provider-authing/internal/devcli"
 	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
 
@@ -388,20 +387,6 @@ func actionFiring(deliveries []chaosDelivery, firingID string) bool {
 		}
 	}
 	return false
-}
-
-// write replaces the workspace's configuration.
-func (w *workspace) write(config string) {
-	w.t.Helper()
-	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(devcli.RequiredProviders+config), 0o600); err != nil {
-		w.t.Fatal(err)
-	}
-}
-
-// supportsActions reports whether the CLI under test runs actions.
-func (w *workspace) supportsActions() bool {
-	w.t.Helper()
-	return w.terraformAtLeast(actionsMinimum.String())
 }
 
 func readChaosStateIfAny(t *testing.T, w *workspace) chaosState {

@@ -13,10 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authing/terraform-provider-authing/internal/devcli"
 	goversion "github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-
-	"github.com/authing/terraform-provider-authing/internal/devcli"
 )
 
 // These tests run the real provider binary under the Terraform CLI, as users do: logs at
@@ -217,4 +216,18 @@ func (w *workspace) terraformAtLeast(minimum string) bool {
 		w.t.Fatal(err)
 	}
 	return !strings.Contains(filepath.Base(w.cli), "tofu") && !have.LessThan(goversion.Must(goversion.NewVersion(minimum)))
+}
+
+// write replaces the workspace's configuration.
+func (w *workspace) write(config string) {
+	w.t.Helper()
+	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(devcli.RequiredProviders+config), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// supportsActions reports whether the CLI under test runs actions.
+func (w *workspace) supportsActions() bool {
+	w.t.Helper()
+	return w.terraformAtLeast(actionsMinimum.String())
 }
