@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/authing/terraform-provider-authing/internal/emulator"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -281,4 +283,83 @@ func warnings(diags []*tfprotov6.Diagnostic) string {
 		}
 	}
 	return b.String()
+}
+
+// replayEnv is a configured provider server and an emulator with one webhook, whose
+// receiver "svc" can be taken down and brought back.
+type replayEnv struct {
+	*protocolServer
+	emu       *emulator.Server
+	webhookID string
+	start     time.Time
+	events    int
+}
+
+func newReplayEnv(t *testing.T, opts ...emulator.Options) *replayEnv {
+	t.Helper()
+	env := newTestEnv(t, opts...)
+	p := newProtocolServer(t)
+	p.configure(map[string]tftypes.Value{
+		"host": str(env.emu.URL()), "access_key_id": str(testKeyID), "access_key_secret": str(testSecret),
+	})
+	id := env.emu.AddWebhook(emulator.Webhook{Name: "svc", URL: env.emu.ReceiverURL("svc"), Enabled: true, Events: []string{"user:created", "user:updated"}})
+	return &replayEnv{protocolServer: p, emu: env.emu, webhookID: id, start: time.Now().Add(-time.Second)}
+}
+
+// since is the window's start as the action takes it: a moment before the test began.
+func (r *replayEnv) since() tftypes.Value { return str(r.start.UTC().Format(time.RFC3339)) }
+
+// down makes every delivery to the receiver fail; up brings it back.
+func (r *replayEnv) down() { r.setReceiver(emulator.ReceiverBehavior{Down: true}) }
+func (r *replayEnv) up()   { r.setReceiver(emulator.ReceiverBehavior{}) }
+
+func (r *replayEnv) setReceiver(b emulator.ReceiverBehavior) {
+	r.t.Helper()
+	if err := r.emu.SetReceiver("svc", b); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// emit sends n real events of the given name, numbered on from the last ones, and
+// returns their numbers.
+func (r *replayEnv) emit(event string, n int) []int {
+	r.t.Helper()
+	var out []int
+	for range n {
+		r.events++
+		if err := r.emu.EmitEvent(r.webhookID, event, map[string]any{"n": r.events, "email": fmt.Sprintf("user%d@example.com", r.events)}); err != nil {
+			r.t.Fatal(err)
+		}
+		out = append(out, r.events)
+	}
+	return out
+}
+
+func (r *replayEnv) invoke(attrs map[string]tftypes.Value) ([]string, []*tfprotov6.Diagnostic) {
+	r.t.Helper()
+	cfg := dynamicValue(r.t, r.schema.ActionSchemas[replayActionType].Schema, attrs)
+	stream, err := r.server.InvokeAction(r.t.Context(), &tfprotov6.InvokeActionRequest{ActionType: replayActionType, Config: cfg})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	var progress []string
+	var diags []*tfprotov6.Diagnostic
+	for ev := range stream.Events {
+		switch e := ev.Type.(type) {
+		case tfprotov6.ProgressInvokeActionEventType:
+			progress = append(progress, e.Message)
+		case tfprotov6.CompletedInvokeActionEventType:
+			diags = e.Diagnostics
+		}
+	}
+	return progress, diags
+}
+
+// attrs is the action's configuration for this env's webhook and window, with extra.
+func (r *replayEnv) attrs(extra map[string]tftypes.Value) map[string]tftypes.Value {
+	a := map[string]tftypes.Value{"webhook_id": str(r.webhookID), "since": r.since()}
+	for k, v := range extra {
+		a[k] = v
+	}
+	return a
 }
