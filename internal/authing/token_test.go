@@ -4,9 +4,14 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/authing/terraform-provider-authing/internal/emulator"
 )
 
 func TestTokenIsRefreshedAheadOfExpiry(t *testing.T) {
@@ -88,5 +93,82 @@ func TestNewTokenLifetime(t *testing.T) {
 		if !tok.expiresAt.Equal(sent.Add(tt.expires)) || !tok.refreshAt.Equal(sent.Add(tt.expires-tt.margin)) || tok.userPoolID != "pool" {
 			t.Errorf("expires_in %d: expires %v, refresh %v, pool %q", tt.expiresIn, tok.expiresAt.Sub(sent), tok.expiresAt.Sub(tok.refreshAt), tok.userPoolID)
 		}
+	}
+}
+
+func TestTokenIsFetchedOnceForConcurrentCallers(t *testing.T) {
+	emu := startEmulator(t, emulator.Options{Latency: 20 * time.Millisecond, RateLimit: -1})
+	c := newTestClient(t, emu.URL())
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for range 100 {
+		wg.Go(func() {
+			if _, err := c.ListWebhooks(t.Context()); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if got := emu.Stats().TokensIssued; got != 1 {
+		t.Fatalf("tokens issued: %d, want 1", got)
+	}
+}
+
+func TestRefusedTokenIsReplacedOnce(t *testing.T) {
+	emu := startEmulator(t, emulator.Options{})
+	log := &recordingLogger{}
+	c := newTestClient(t, emu.URL(), func(c *Config) { c.Logger = log })
+	if _, err := c.ListWebhooks(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	emu.ExpireTokens()
+	if _, err := c.ListWebhooks(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	st := emu.Stats()
+	if st.TokensIssued != 2 || st.Requests["list-webhooks"] != 3 {
+		t.Fatalf("tokens %d, list requests %d; want 2 and 3", st.TokensIssued, st.Requests["list-webhooks"])
+	}
+	// The refusal is worth a warning; ordinary requests are debug lines.
+	var warnings int
+	for _, l := range log.lines {
+		if strings.HasPrefix(l, "WARN ") {
+			warnings++
+		}
+	}
+	if warnings != 1 || !slices.ContainsFunc(log.lines, func(l string) bool { return strings.HasPrefix(l, "WARN Authing token refused") }) {
+		t.Fatalf("%d warnings in %q", warnings, log.lines)
+	}
+}
+
+func TestAuthFailureIsRetriedOnlyOnce(t *testing.T) {
+	emu := startEmulator(t, emulator.Options{})
+	c := newTestClient(t, emu.URL())
+	emu.InjectFault("list-webhooks", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 401, APICode: 1002, Message: "token expired"})
+	_, err := c.ListWebhooks(t.Context())
+	e := asError(t, err)
+	st := emu.Stats()
+	if e.StatusCode != 401 || st.Requests["list-webhooks"] != 2 || st.TokensIssued != 2 {
+		t.Fatalf("error %v; list requests %d, tokens %d; want 401, 2, 2", e, st.Requests["list-webhooks"], st.TokensIssued)
+	}
+}
+
+func TestWrongCredentials(t *testing.T) {
+	emu := startEmulator(t, emulator.Options{})
+	c := newTestClient(t, emu.URL(), func(c *Config) { c.AccessKeySecret = "wrong-secret-value" })
+	_, err := c.ListWebhooks(t.Context())
+	e := asError(t, err)
+	if e.StatusCode != 401 || !strings.Contains(e.Operation, "get management token") || e.RequestID == "" {
+		t.Fatalf("got %+v", e)
+	}
+	if strings.Contains(err.Error(), "wrong-secret-value") {
+		t.Fatalf("error shows the secret: %v", err)
+	}
+	if emu.Stats().Requests["get-management-token"] != 1 {
+		t.Fatal("wrong credentials must not be retried")
 	}
 }
