@@ -52,6 +52,16 @@ older_cli_tests=(
 	TestAccCLI_noSecretsAnywhere
 	TestAccCLI_interruptedApply
 	TestAccChaos_exactlyOnceUnderFaults
+	# A smoke test that decides for itself: expect and retry on the resource, the endpoint's
+	# status from the logs, both ways Authing may report a failing endpoint, no retry after
+	# MAY HAVE FIRED; and an endpoint's echo of the webhook's secret in no state or output.
+	TestAccWebhookTrigger_unmetExpectLeavesNoState
+	TestAccWebhookTrigger_statusCodeFromTheLogs
+	TestAccWebhookTrigger_retryUntilLive
+	TestAccWebhookTrigger_retryNeverAfterMayHaveFired
+	TestAccWebhookTrigger_endpointFailureStyles
+	TestAccCLI_echoedSecretReachesNoStateNorOutput
+	TestAccCLI_brokenJSONNeverPrintsTheValue
 	# The documentation: every README and docs/ snippet, each on the CLIs that have what it
 	# uses, and the install path from a clone, as written.
 	TestAccDocs_snippetsRunAsWritten

@@ -119,7 +119,14 @@ func withoutStoredSecret(t *testing.T, doc string) string {
 func TestAccCLI_echoedSecretReachesNoStateNorOutput(t *testing.T) {
 	env := newTestEnv(t)
 	echo := secretEchoEndpoint(t)
+	// Write-only attributes came in Terraform and OpenTofu 1.11; on older CLIs the "wo"
+	// webhook has no secret, and the configured secret of "stored" is the one echoed.
+	writeOnly := true
 	config := func(postcondition, actions bool) string {
+		secretWO := "secret_wo         = var.wo\n  secret_wo_version = 1"
+		if !writeOnly {
+			secretWO = "# write-only attributes need 1.11"
+		}
 		cfg := fmt.Sprintf(`
 variable "wo" {
   type      = string
@@ -135,8 +142,7 @@ resource "authing_webhook" "wo" {
   name              = "tf-acc-echo-wo"
   url               = %[1]q
   events            = ["user:created"]
-  secret_wo         = var.wo
-  secret_wo_version = 1
+  %[2]s
 }
 
 resource "authing_webhook" "stored" {
@@ -169,7 +175,7 @@ output "responses" {
 output "logs" {
   value = [data.authing_webhook_logs.wo.logs, data.authing_webhook_logs.stored.logs]
 }
-`, echo)
+`, echo, secretWO)
 		if postcondition {
 			cfg += `
 resource "terraform_data" "check" {
@@ -207,6 +213,9 @@ resource "terraform_data" "deploy" {
 	}
 	vars := []string{"-var", "wo=" + writeOnlySecret, "-var", "stored=" + storedSecret}
 	w := newWorkspace(t, config(false, false))
+	if writeOnly = w.cliAtLeast("1.11"); !writeOnly {
+		w.rewrite(config(false, false))
+	}
 	var outputs []string
 	run := func(want bool, args ...string) string {
 		t.Helper()

@@ -201,6 +201,14 @@ func (w *workspace) skipBelowTerraform(minimum string) {
 // (OpenTofu is not).
 func (w *workspace) terraformAtLeast(minimum string) bool {
 	w.t.Helper()
+	return !strings.Contains(filepath.Base(w.cli), "tofu") && w.cliAtLeast(minimum)
+}
+
+// cliAtLeast reports whether the CLI under test, Terraform or OpenTofu, is version minimum
+// or later: for features both gained in the same version, such as write-only attributes
+// (1.11).
+func (w *workspace) cliAtLeast(minimum string) bool {
+	w.t.Helper()
 	out, err := exec.Command(w.cli, "version", "-json").Output()
 	if err != nil {
 		w.t.Fatalf("%s version -json: %v", w.cli, err)
@@ -215,7 +223,7 @@ func (w *workspace) terraformAtLeast(minimum string) bool {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	return !strings.Contains(filepath.Base(w.cli), "tofu") && !have.LessThan(goversion.Must(goversion.NewVersion(minimum)))
+	return !have.Core().LessThan(goversion.Must(goversion.NewVersion(minimum)))
 }
 
 // write replaces the workspace's configuration.
