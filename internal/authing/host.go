@@ -19,13 +19,14 @@ func ParseHost(host string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || u.Host == "" {
-		return "", fmt.Errorf("host %q is not an absolute URL; write it with its scheme, for example \"https://%s\"", raw, strings.TrimPrefix(raw, "//"))
+		shown := strings.TrimPrefix(hostForErrors(raw), "//")
+		return "", fmt.Errorf("host %q is not an absolute URL; write it with its scheme, for example \"https://%s\"", shown, shown)
 	}
 	if u.User != nil {
 		return "", fmt.Errorf("host %q must not carry user information; credentials go in access_key_id and access_key_secret", u.Redacted())
 	}
 	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return "", fmt.Errorf("host %q must not have a query or fragment", raw)
+		return "", fmt.Errorf("host %q must not have a query or fragment", hostForErrors(raw))
 	}
 	if strings.Trim(u.Path, "/") != "" {
 		return "", fmt.Errorf("host %q must not have a path: the provider adds /api/v3/... itself", raw)
@@ -40,6 +41,22 @@ func ParseHost(host string) (string, error) {
 		return "", fmt.Errorf("host %q has scheme %q; use https", raw, u.Scheme)
 	}
 	return strings.ToLower(u.Scheme) + "://" + u.Host, nil
+}
+
+// hostForErrors is raw as an error may show it: user information (before an @) and a query
+// or fragment can carry a credential, so they are replaced by markers.
+func hostForErrors(raw string) string {
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		raw = raw[:i] + raw[i:i+1] + "***"
+	}
+	if i := strings.LastIndex(raw, "@"); i >= 0 {
+		start := strings.Index(raw, "//") + 1 // 0 when there is no scheme separator
+		if start > 0 {
+			start++
+		}
+		raw = raw[:start] + "***" + raw[i:]
+	}
+	return raw
 }
 
 // IsLoopback reports whether a host name (without port) is a loopback address or localhost.

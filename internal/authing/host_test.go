@@ -48,3 +48,27 @@ func TestParseHost(t *testing.T) {
 		})
 	}
 }
+
+// A host that cannot be used is named in the error without what may be a credential: user
+// information (with or without a scheme) and a query or fragment.
+func TestParseHostErrorsHideCredentials(t *testing.T) {
+	for _, host := range []string{
+		"admin:hunter2-secret@authing.example.com",
+		"//admin:hunter2-secret@authing.example.com",
+		"https://admin:hunter2-secret@authing.example.com",
+		"https://authing.example.com?token=hunter2-secret",
+		"https://authing.example.com/#hunter2-secret",
+		"authing.example.com?token=hunter2-secret",
+	} {
+		_, err := ParseHost(host)
+		if err == nil {
+			t.Fatalf("ParseHost(%q) accepted it", host)
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("ParseHost(%q): the error shows the credential: %v", host, err)
+		}
+		if !strings.Contains(err.Error(), "authing.example.com") {
+			t.Errorf("ParseHost(%q): the error does not name the host: %v", host, err)
+		}
+	}
+}

@@ -229,7 +229,12 @@ var webhookURLValidator = stringCheck{
 	check: func(p path.Path, v string) diag.Diagnostics {
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return invalid(p, "Invalid webhook URL", fmt.Sprintf("%q is not an absolute http:// or https:// URL; Authing calls this URL when an event happens.", v))
+			// Shown without user information, query or fragment, which may carry a token.
+			shown := "The value"
+			if err == nil {
+				shown = fmt.Sprintf("%q", (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, Opaque: u.Opaque}).String())
+			}
+			return invalid(p, "Invalid webhook URL", shown+" is not an absolute http:// or https:// URL; Authing calls this URL when an event happens.")
 		}
 		return nil
 	},

@@ -59,6 +59,8 @@ func TestStringValidators(t *testing.T) {
 		{"private deployment", hostValidator, "https://authing.example.com", ""},
 		{"relative webhook URL", webhookURLValidator, "/authing", `attr: Invalid webhook URL`},
 		{"ftp webhook URL", webhookURLValidator, "ftp://hooks.example.com", `not an absolute http:// or https:// URL`},
+		// A refused URL is named without its user information or query, which may hold a token.
+		{"ftp webhook URL with a token", webhookURLValidator, "ftp://user:t0k3n@hooks.example.com/in?key=t0k3n#t0k3n", `^attr: Invalid webhook URL: "ftp://hooks.example.com/in" is not an absolute[^0-9]*$`},
 		{"webhook URL", webhookURLValidator, "https://hooks.example.com/authing", ""},
 		{"event with a dot", eventNameValidator, "user.created", `^attr: Invalid webhook event: "user.created" is not a webhook event name: words are joined by colons, never dots. Did you mean "user:created"\?\n$`},
 		{"event in upper case", eventNameValidator, "LOGIN", `^attr: Invalid webhook event: "LOGIN" is not a webhook event name: event names are lower case. Did you mean "login"\?\n$`},
