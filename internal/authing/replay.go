@@ -372,29 +372,7 @@ func ReplayHeaders(logged map[string]string) map[string]string {
 // delivery that carried key and is none of the earlier attempts (their times), reading
 // them again until it is found or ctx ends.
 func (c *Client) FindReplay(ctx context.Context, webhookID, key string, earlier []time.Time) DeliverySearch {
-	var s DeliverySearch
-	wait := settlePoll.first
-	for {
-		logs, err := c.webhookLogs(ctx, webhookID, settleLogs)
-		if err != nil {
-			s.Err = c.secrets.maskError(err)
-		} else {
-			s.Reads++
-			for _, l := range logs {
-				if l.RequestHeaders[strings.ToLower(FiringIDHeader)] != key || slices.ContainsFunc(earlier, l.Time.Equal) {
-					continue
-				}
-				s.Found, s.Err = true, nil
-				s.Delivery = Delivery{Response: "null", At: l.Time, Success: l.Success, StatusCode: l.ResponseStatusCode, ErrorMessage: l.ErrorMessage}
-				if canon, err := CanonicalJSON(l.ResponseBody); err == nil {
-					s.Delivery.Response = string(canon)
-				}
-				return s
-			}
-		}
-		if !sleep(ctx, wait) {
-			return s
-		}
-		wait = min(2*wait, settlePoll.max)
-	}
+	return c.findLogged(ctx, webhookID, func(l WebhookLog) bool {
+		return l.RequestHeaders[strings.ToLower(FiringIDHeader)] == key && !slices.ContainsFunc(earlier, l.Time.Equal)
+	})
 }

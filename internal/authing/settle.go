@@ -53,6 +53,14 @@ type DeliverySearch struct {
 // Not finding it never means the webhook did not fire: whether Authing logs manual
 // triggers, and how soon, is not documented.
 func (c *Client) FindDelivery(ctx context.Context, webhookID, firingID string) DeliverySearch {
+	return c.findLogged(ctx, webhookID, func(l WebhookLog) bool {
+		return l.RequestHeaders[strings.ToLower(FiringIDHeader)] == firingID
+	})
+}
+
+// findLogged reads a webhook's latest delivery logs until one of them matches or ctx
+// ends, and returns that delivery: the one search loop behind FindDelivery and FindReplay.
+func (c *Client) findLogged(ctx context.Context, webhookID string, match func(WebhookLog) bool) DeliverySearch {
 	var s DeliverySearch
 	wait := settlePoll.first
 	for {
@@ -62,7 +70,7 @@ func (c *Client) FindDelivery(ctx context.Context, webhookID, firingID string) D
 		} else {
 			s.Reads++
 			for _, l := range logs {
-				if l.RequestHeaders[strings.ToLower(FiringIDHeader)] == firingID {
+				if match(l) {
 					s.Found, s.Err = true, nil
 					s.Delivery = Delivery{Response: "null", At: l.Time, Success: l.Success, StatusCode: l.ResponseStatusCode, ErrorMessage: l.ErrorMessage}
 					// An absent or unreadable body is recorded as null, like an answer without
