@@ -26,11 +26,13 @@ const escapeDepth = 2
 
 // secretSet is the secrets a client knows, each with a pattern that finds it as is and in
 // every JSON-escaped form (a `"` as `\"`, a `/` as `\/`, any character as `\u00e9` in
-// either case, a surrogate pair), up to escapeDepth levels.
+// either case, a surrogate pair), up to escapeDepth levels. A pattern is compiled when a
+// text first needs it (text with a backslash), not when its secret is added: compiling
+// one for a token costs milliseconds, and most answers hold no escape at all.
 type secretSet struct {
 	mu       sync.RWMutex
 	values   []string
-	patterns []*regexp.Regexp
+	patterns []*regexp.Regexp // patterns[i] finds values[i]; shorter than values until compiled
 }
 
 // add records secrets; empty ones and those already known are ignored.
@@ -42,8 +44,24 @@ func (s *secretSet) add(secrets ...string) {
 			continue
 		}
 		s.values = append(s.values, v)
-		s.patterns = append(s.patterns, regexp.MustCompile(secretPattern(v, escapeDepth)))
 	}
+}
+
+// escapedPatterns returns the pattern of every secret known, compiling those not
+// compiled yet.
+func (s *secretSet) escapedPatterns() []*regexp.Regexp {
+	s.mu.RLock()
+	patterns, compiled := s.patterns, len(s.patterns) == len(s.values)
+	s.mu.RUnlock()
+	if compiled {
+		return patterns
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.patterns); i < len(s.values); i++ {
+		s.patterns = append(s.patterns, regexp.MustCompile(secretPattern(s.values[i], escapeDepth)))
+	}
+	return s.patterns
 }
 
 // list returns the secrets known.
@@ -58,9 +76,9 @@ func (s *secretSet) list() []string {
 // is left.
 func (s *secretSet) maskText(text string) string {
 	s.mu.RLock()
-	values, patterns := s.values, s.patterns
+	values := s.values
 	s.mu.RUnlock()
-	if text == "" || len(patterns) == 0 {
+	if text == "" || len(values) == 0 {
 		return text
 	}
 	var spans [][]int
@@ -78,7 +96,7 @@ func (s *secretSet) maskText(text string) string {
 			}
 		}
 	} else {
-		for _, p := range patterns {
+		for _, p := range s.escapedPatterns() {
 			spans = append(spans, p.FindAllStringIndex(text, -1)...)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -66,6 +67,11 @@ type model struct {
 	RequestBody    types.String   `tfsdk:"request_body"`
 	Triggers       types.Map      `tfsdk:"triggers"`
 	Response       types.String   `tfsdk:"response"`
+	OnDestroy      types.Object   `tfsdk:"on_destroy"`
+	Expect         types.Object   `tfsdk:"expect"`
+	Retry          types.Object   `tfsdk:"retry"`
+	StatusCode     types.Int64    `tfsdk:"status_code"`
+	Attempts       types.Int64    `tfsdk:"attempts"`
 	TriggeredAt    types.String   `tfsdk:"triggered_at"`
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
@@ -74,8 +80,13 @@ func (r *nullTrigger) Metadata(_ context.Context, req resource.MetadataRequest, 
 	resp.TypeName = req.ProviderTypeName + "_webhook_trigger"
 }
 
+// Schema is the real resource's schema in shape (names, types, nesting, which attributes
+// are required, optional or computed, and the framework's own plan modifiers where the
+// real one has its own), without descriptions or validators; TestSchemaShapeIsTheRealOne
+// holds it to the real one, since every attribute costs the framework time on each plan.
 func (r *nullTrigger) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	keepInt := []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		Attributes: map[string]schema.Attribute{
 			"id":              schema.StringAttribute{Computed: true, PlanModifiers: keep},
@@ -84,9 +95,25 @@ func (r *nullTrigger) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			"request_body":    schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"triggers":        schema.MapAttribute{Optional: true, ElementType: types.StringType, PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()}},
 			"response":        schema.StringAttribute{Computed: true, PlanModifiers: keep},
-			"triggered_at":    schema.StringAttribute{Computed: true, PlanModifiers: keep},
+			"on_destroy": schema.SingleNestedAttribute{Optional: true, Attributes: map[string]schema.Attribute{
+				"request_headers": schema.MapAttribute{Optional: true, ElementType: types.StringType},
+				"request_body":    schema.StringAttribute{Optional: true},
+			}},
+			"expect": schema.SingleNestedAttribute{Optional: true, Attributes: map[string]schema.Attribute{
+				"status_codes": schema.SetAttribute{Optional: true, ElementType: types.Int64Type},
+				"present":      schema.ListAttribute{Optional: true, ElementType: types.StringType},
+				"equals":       schema.MapAttribute{Optional: true, ElementType: types.StringType},
+			}},
+			"retry": schema.SingleNestedAttribute{Optional: true, Attributes: map[string]schema.Attribute{
+				"attempts":  schema.Int64Attribute{Optional: true},
+				"min_delay": schema.StringAttribute{Optional: true},
+				"max_delay": schema.StringAttribute{Optional: true},
+			}},
+			"status_code":  schema.Int64Attribute{Computed: true, PlanModifiers: keepInt},
+			"attempts":     schema.Int64Attribute{Computed: true, PlanModifiers: keepInt},
+			"triggered_at": schema.StringAttribute{Computed: true, PlanModifiers: keep},
 		},
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true})},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true})},
 	}
 }
 
@@ -96,6 +123,8 @@ func (r *nullTrigger) Create(ctx context.Context, req resource.CreateRequest, re
 	m.ID = types.StringValue("null")
 	m.Response = types.StringValue("{}")
 	m.TriggeredAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+	m.StatusCode = types.Int64Null()
+	m.Attempts = types.Int64Value(1)
 	if m.RequestBody.IsUnknown() {
 		m.RequestBody = types.StringNull()
 	}
