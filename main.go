@@ -23,6 +23,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 	tuneProcess()
+	stopProfiling := startProfiling()
 
 	var opts []tf6server.ServeOpt
 	if debug {
@@ -33,7 +34,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := tf6server.Serve(address, func() tfprotov6.ProviderServer { return server }, opts...); err != nil {
+	err = tf6server.Serve(address, func() tfprotov6.ProviderServer { return server }, opts...)
+	stopProfiling()
+	if err != nil {
 		log.Fatal(err)
 	}
 }

@@ -43,18 +43,19 @@ func ParseHost(host string) (string, error) {
 	return strings.ToLower(u.Scheme) + "://" + u.Host, nil
 }
 
-// hostForErrors is raw as an error may show it: user information (before an @) and a query
-// or fragment can carry a credential, so they are replaced by markers.
+// hostForErrors is raw as an error may show it: user information (between the scheme's
+// "//", if any, and the last @) and a query or fragment can carry a credential, so each is
+// replaced by a marker.
 func hostForErrors(raw string) string {
 	if i := strings.IndexAny(raw, "?#"); i >= 0 {
-		raw = raw[:i] + raw[i:i+1] + "***"
+		raw = raw[:i+1] + "***"
 	}
-	if i := strings.LastIndex(raw, "@"); i >= 0 {
-		start := strings.Index(raw, "//") + 1 // 0 when there is no scheme separator
-		if start > 0 {
-			start++
+	if at := strings.LastIndex(raw, "@"); at >= 0 {
+		start := 0
+		if i := strings.Index(raw[:at], "//"); i >= 0 {
+			start = i + len("//")
 		}
-		raw = raw[:start] + "***" + raw[i:]
+		raw = raw[:start] + "***" + raw[at:]
 	}
 	return raw
 }

@@ -71,4 +71,18 @@ func TestParseHostErrorsHideCredentials(t *testing.T) {
 			t.Errorf("ParseHost(%q): the error does not name the host: %v", host, err)
 		}
 	}
+	// What is kept around the markers, so that the user still sees which host was meant.
+	for raw, want := range map[string]string{
+		"admin:pw@authing.example.com":            "***@authing.example.com",
+		"//admin:pw@authing.example.com":          "//***@authing.example.com",
+		"https://a@b:pw@authing.example.com:8443": "https://***@authing.example.com:8443",
+		"authing.example.com?token=x@y#z":         "authing.example.com?***",
+		"https://authing.example.com#frag":        "https://authing.example.com#***",
+		"authing.example.com/path@v2":             "***@v2",
+		"https://authing.example.com":             "https://authing.example.com",
+	} {
+		if got := hostForErrors(raw); got != want {
+			t.Errorf("hostForErrors(%q) = %q, want %q", raw, got, want)
+		}
+	}
 }

@@ -6,7 +6,9 @@
 // the pairwise ratios, and the ratio to terraform_data for context. Because the provider
 // turns off the plugin libraries' unread logs, which the baseline does not, it also
 // compares both with those logs off, like for like. It then lists 5,000 webhooks with a
-// data source and prints the provider process's peak RSS.
+// data source and prints the provider process's peak RSS. With -cpuprofile DIR, the
+// provider is built with -tags profile and writes a CPU profile of each process of the
+// like-for-like applies to DIR.
 package main
 
 import (
@@ -36,6 +38,7 @@ func main() {
 	count := flag.Int("resources", 100, "resources per apply")
 	listed := flag.Int("webhooks", 5000, "webhooks to list for the memory figure")
 	cli := flag.String("cli", "terraform", "Terraform CLI to run")
+	profiles := flag.String("cpuprofile", "", "directory for CPU profiles of the provider in the like-for-like applies (go tool pprof DIR/*.pprof)")
 	flag.Parse()
 	root, err := os.Getwd()
 	if err != nil {
@@ -47,7 +50,14 @@ func main() {
 	}
 	defer os.RemoveAll(work)
 
-	build(root, ".", filepath.Join(work, "authing-plugin"))
+	var tags, profileEnv []string
+	if *profiles != "" {
+		dir, err := filepath.Abs(*profiles)
+		must(err)
+		must(os.MkdirAll(dir, 0o755))
+		tags, profileEnv = []string{"-tags", "profile"}, []string{"AUTHING_CPUPROFILE_DIR=" + dir}
+	}
+	build(root, ".", filepath.Join(work, "authing-plugin"), tags...)
 	build(root, "./tools/applybench/baseline", filepath.Join(work, "baseline-plugin"))
 
 	emu, err := emulator.Start(emulator.Options{Keys: []emulator.AccessKey{{ID: keyID, Secret: secret}}})
@@ -62,7 +72,7 @@ func main() {
 	kinds := []*workspace{
 		newWorkspace(work, *cli, "authing", filepath.Join(work, "authing-plugin"), triggers, env),
 		newWorkspace(work, *cli, "baseline", filepath.Join(work, "baseline-plugin"), triggers, env),
-		newWorkspace(work, *cli, "authing-quiet", filepath.Join(work, "authing-plugin"), triggers, append(env, quiet...)),
+		newWorkspace(work, *cli, "authing-quiet", filepath.Join(work, "authing-plugin"), triggers, slices.Concat(env, quiet, profileEnv)),
 		newWorkspace(work, *cli, "baseline-quiet", filepath.Join(work, "baseline-plugin"), triggers, append(env, quiet...)),
 		newWorkspace(work, *cli, "terraform_data", "", fmt.Sprintf("resource \"terraform_data\" \"t\" {\n  count = %d\n  input = count.index\n}\n", *count), nil),
 	}
@@ -204,9 +214,10 @@ func (w *workspace) apply() float64 {
 	return d
 }
 
-func build(root, pkg, dir string) {
+func build(root, pkg, dir string, flags ...string) {
 	must(os.MkdirAll(dir, 0o755))
-	cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "terraform-provider-authing"), pkg)
+	args := append(append([]string{"build", "-trimpath"}, flags...), "-o", filepath.Join(dir, "terraform-provider-authing"), pkg)
+	cmd := exec.Command("go", args...)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		log.Fatalf("go build %s: %v\n%s", pkg, err, out)
