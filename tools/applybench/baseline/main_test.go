@@ -22,12 +22,12 @@ func TestSchemaShapeIsTheRealOne(t *testing.T) {
 	ctx := context.Background()
 	var base resource.SchemaResponse
 	(&nullTrigger{}).Schema(ctx, resource.SchemaRequest{}, &base)
-	real := realTriggerSchema(t)
+	trigger := realTriggerSchema(t)
 
-	if got, want := base.Schema.Type().TerraformType(ctx), real.Type().TerraformType(ctx); !got.Equal(want) {
+	if got, want := base.Schema.Type().TerraformType(ctx), trigger.Type().TerraformType(ctx); !got.Equal(want) {
 		t.Errorf("the baseline's type differs from the real resource's:\nbaseline: %s\nreal:     %s", got, want)
 	}
-	got, want := shape("", base.Schema.Attributes), shape("", real.Attributes)
+	got, want := shape("", base.Schema.Attributes), shape("", trigger.Attributes)
 	for _, name := range slices.Sorted(maps.Keys(want)) {
 		if got[name] != want[name] {
 			t.Errorf("%s: baseline %q, real %q", name, got[name], want[name])
