@@ -47,9 +47,8 @@ terraform-1.16) version=$(awk '$1 == "require" && $2 == "github.com/hashicorp/te
 esac
 
 bin="$cache/$name-$version/$name"
-if [ ! -x "$bin" ]; then
+build() {
 	echo "Building $name $version from the Go module proxy (once per machine; cached in $cache)..." >&2
-	mkdir -p "$cache"
 	tmp=$(mktemp -d "$cache/.build.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	start=$SECONDS
@@ -75,5 +74,19 @@ if [ ! -x "$bin" ]; then
 	mkdir -p "$(dirname "$bin")"
 	mv "$tmp/$name" "$bin"
 	echo "Built $name $version in $((SECONDS - start))s." >&2
+}
+
+if [ ! -x "$bin" ]; then
+	mkdir -p "$cache"
+	# One build per tool at a time: a second caller (two CLIs of testacc-matrix, two
+	# clones) waits for the first and uses its binary.
+	if command -v flock >/dev/null; then
+		exec 9>"$cache/.$name-$version.lock"
+		if ! flock -n 9; then
+			echo "Waiting for another build of $name $version..." >&2
+			flock 9
+		fi
+	fi
+	[ -x "$bin" ] || build
 fi
 echo "$bin"

@@ -35,4 +35,8 @@ func TestNormalize(t *testing.T) {
 		err.Error() != "invalid client configuration: missing AccessKeySecret" {
 		t.Fatalf("New: %v", err)
 	}
+	if _, err := New(Config{Host: "ftp://authing.example.com", AccessKeyID: "id", AccessKeySecret: "s"}); err == nil ||
+		err.Error() != `invalid client configuration: host "ftp://authing.example.com" has scheme "ftp"; use https` {
+		t.Fatalf("New with only a bad host: %v", err)
+	}
 }

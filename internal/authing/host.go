@@ -23,7 +23,7 @@ func ParseHost(host string) (string, error) {
 		return "", fmt.Errorf("host %q is not an absolute URL; write it with its scheme, for example \"https://%s\"", shown, shown)
 	}
 	if u.User != nil {
-		return "", fmt.Errorf("host %q must not carry user information; credentials go in access_key_id and access_key_secret", u.Redacted())
+		return "", fmt.Errorf("host %q must not carry user information; credentials go in access_key_id and access_key_secret", hostForErrors(raw))
 	}
 	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
 		return "", fmt.Errorf("host %q must not have a query or fragment", hostForErrors(raw))

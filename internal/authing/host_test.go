@@ -56,6 +56,7 @@ func TestParseHostErrorsHideCredentials(t *testing.T) {
 		"admin:hunter2-secret@authing.example.com",
 		"//admin:hunter2-secret@authing.example.com",
 		"https://admin:hunter2-secret@authing.example.com",
+		"https://hunter2-token@authing.example.com",
 		"https://authing.example.com?token=hunter2-secret",
 		"https://authing.example.com/#hunter2-secret",
 		"authing.example.com?token=hunter2-secret",
@@ -78,7 +79,8 @@ func TestParseHostErrorsHideCredentials(t *testing.T) {
 		"https://a@b:pw@authing.example.com:8443": "https://***@authing.example.com:8443",
 		"authing.example.com?token=x@y#z":         "authing.example.com?***",
 		"https://authing.example.com#frag":        "https://authing.example.com#***",
-		"authing.example.com/path@v2":             "***@v2",
+		"@authing.example.com":                    "***@authing.example.com",
+		"#token":                                  "#***",
 		"https://authing.example.com":             "https://authing.example.com",
 	} {
 		if got := hostForErrors(raw); got != want {

@@ -82,6 +82,19 @@ func TestWebhookLogsLimit(t *testing.T) {
 	}
 }
 
+// A list the first page holds whole is sorted as it is, in one request, even when its
+// ends cannot tell the order.
+func TestAListOnOnePageIsReadOnce(t *testing.T) {
+	host, requests := logServer(t, -1, listed(5, 0, false, true))
+	logs, err := newTestClient(t, host).GetWebhookLogs(t.Context(), "w", 5)
+	if err != nil || len(logs) != 5 {
+		t.Fatalf("got %d logs, %v; want 5", len(logs), err)
+	}
+	if n := requests.Load(); n != 1 {
+		t.Fatalf("%d log requests, want 1", n)
+	}
+}
+
 // listed is n logs, delivery i at base plus i*step, in the server's order: newest or
 // oldest first, with each pair of neighbours swapped when swapped.
 func listed(n int, step time.Duration, oldestFirst, swapped bool) []map[string]any {
@@ -138,6 +151,13 @@ func TestLogOrderTooCloseToTellFailsTheRead(t *testing.T) {
 			t.Fatalf("got %d logs, %v", len(logs), err)
 		}
 	})
+	t.Run("a burst exactly as long as the read is read whole", func(t *testing.T) {
+		host, _ := logServer(t, -1, listed(maxLogsRead, 0, false, false))
+		logs, err := newTestClient(t, host).GetWebhookLogs(t.Context(), "w", 5)
+		if err != nil || len(logs) != 5 {
+			t.Fatalf("got %d logs, %v; want 5", len(logs), err)
+		}
+	})
 	t.Run("a burst at the newest end longer than the read", func(t *testing.T) {
 		entries := listed(maxLogsRead+100, time.Millisecond, false, false)
 		for i := range 100 {
@@ -152,4 +172,59 @@ func TestLogOrderTooCloseToTellFailsTheRead(t *testing.T) {
 			t.Fatalf("%d log requests, want 9: the first page, the last, then the rest of the first 400", n)
 		}
 	})
+}
+
+// Times exactly LogDisorder apart are within it: a first page whose ends are 5 s apart
+// against the list's order does not tell the order (the last page tells), and a log 5 s
+// newer than one listed before it is tolerated. The list is newest first, or oldest first.
+func TestExactlyLogDisorderApartIsWithinIt(t *testing.T) {
+	base := time.Date(2022, 9, 20, 8, 0, 0, 0, time.FixedZone("", 8*3600))
+	at := func(n int, d time.Duration) map[string]any {
+		return documentedLog(n, base.Add(d).Format("2006-01-02T15:04:05.000-0700"))
+	}
+	for _, oldestFirst := range []bool{false, true} {
+		t.Run(fmt.Sprintf("oldest first %v", oldestFirst), func(t *testing.T) {
+			var entries []map[string]any
+			if !oldestFirst {
+				for i := range 6 { // page 1: the latest, 0 to 5 s, the older listed first
+					entries = append(entries, at(100+i, time.Duration(i)*time.Second))
+				}
+				for i := range 24 { // pages 2 to 5: an hour older, newest first
+					entries = append(entries, at(23-i, -time.Hour-time.Duration(i)*time.Second))
+				}
+			} else {
+				for i := range 6 { // page 1: the oldest, 5 to 0 s, the newer listed first
+					entries = append(entries, at(5-i, time.Duration(5-i)*time.Second))
+				}
+				for i := range 24 { // pages 2 to 5: an hour newer, oldest first
+					entries = append(entries, at(100+i, time.Hour+time.Duration(i)*time.Second))
+				}
+			}
+			host, requests := logServer(t, -1, entries)
+			logs, err := newTestClient(t, host).GetWebhookLogs(t.Context(), "w", 6)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := "[105 104 103 102 101 100]"
+			if oldestFirst {
+				want = "[123 122 121 120 119 118]"
+			}
+			if got := fmt.Sprint(deliveryNumbers(t, logs)); got != want {
+				t.Fatalf("deliveries %s, want %s", got, want)
+			}
+			if n := requests.Load(); n != 3 {
+				t.Fatalf("%d log requests, want 3: the first page, the last to tell the order, one more to be sure", n)
+			}
+		})
+	}
+}
+
+// A last page that comes back empty (the list shrank while it was read) fails the read,
+// saying so, rather than tell the order from nothing.
+func TestAnEmptyLastPageFailsTheRead(t *testing.T) {
+	host, _ := logServer(t, 10, listed(5, 0, false, false))
+	logs, err := newTestClient(t, host).GetWebhookLogs(t.Context(), "w", 5)
+	if err == nil || !strings.Contains(err.Error(), "expected 10 of the 10 logs (totalCount) but the pages held 5") {
+		t.Fatalf("got %d logs, %v", len(logs), err)
+	}
 }

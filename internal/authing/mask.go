@@ -379,7 +379,7 @@ func (h *hookSecretReads) settled(webhookID string) {
 // learnWebhookSecret makes sure the webhook's secret is among the secrets the client
 // masks: read with get-webhook once per webhook for the client's life (a read that
 // fails is not kept, so the next call asks again). Callers that need it while a read is
-// under way share it.
+// under way share it, whichever of them started it.
 func (c *Client) learnWebhookSecret(ctx context.Context, webhookID string) error {
 	h := &c.hookSecrets
 	h.mu.Lock()
@@ -394,13 +394,20 @@ func (c *Client) learnWebhookSecret(ctx context.Context, webhookID string) error
 	}
 	h.mu.Unlock()
 	if leader {
-		_, r.err = c.getWebhook(ctx, webhookID)
-		if r.err != nil {
-			h.mu.Lock()
-			delete(h.reads, webhookID)
-			h.mu.Unlock()
-		}
-		close(r.done)
+		// The read is shared, so one caller's cancellation or deadline must not end it
+		// for the others: it runs detached, bounded by its own timeout, and each caller
+		// waits for it only as long as its own context allows.
+		go func() {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedReadTimeout)
+			defer cancel()
+			_, r.err = c.getWebhook(ctx, webhookID)
+			if r.err != nil {
+				h.mu.Lock()
+				delete(h.reads, webhookID)
+				h.mu.Unlock()
+			}
+			close(r.done)
+		}()
 	}
 	select {
 	case <-r.done:

@@ -1,11 +1,16 @@
 package authing
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	neturl "net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"unicode/utf16"
 
@@ -293,5 +298,55 @@ func TestConcurrentFiringsReadTheSecretOnce(t *testing.T) {
 	}
 	if n := emu.Stats().Requests["get-webhook"] - before; n != 1 {
 		t.Errorf("8 concurrent firings read the secret %d times; want 1", n)
+	}
+}
+
+// The read of a webhook's secret is shared, so the caller that started it must not end
+// it: its deadline passes while the read is under way, the read goes on, and the next
+// caller uses it instead of reading again.
+func TestASharedSecretReadOutlivesItsFirstCaller(t *testing.T) {
+	emu := startEmulator(t, emulator.Options{})
+	setup := newTestClient(t, emu.URL())
+	name, url, secret, ct := "held", "https://example.com/hook", awkwardSecret, "application/json"
+	w, err := setup.CreateWebhook(t.Context(), WebhookInput{Name: &name, URL: &url, ContentType: &ct, Events: &[]string{"user:created"}, Secret: &secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A gate in front of the emulator holds each get-webhook until released.
+	target, err := neturl.Parse(emu.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var reads atomic.Int32
+	arrived, release := make(chan struct{}, 4), make(chan struct{})
+	gate := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/v3/get-webhook" {
+			reads.Add(1)
+			arrived <- struct{}{}
+			<-release
+		}
+		proxy.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(gate.Close)
+
+	c := newTestClient(t, gate.URL)
+	first, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- c.learnWebhookSecret(first, w.WebhookID) }()
+	<-arrived
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the first caller, cancelled: %v; want context.Canceled", err)
+	}
+	close(release)
+	if err := c.learnWebhookSecret(t.Context(), w.WebhookID); err != nil {
+		t.Fatalf("the next caller: %v", err)
+	}
+	if n := reads.Load(); n != 1 {
+		t.Errorf("get-webhook was sent %d times; want 1, the read the first caller started", n)
+	}
+	if got := c.Mask("x" + awkwardSecret); got != "x"+SecretMarker {
+		t.Errorf("the secret read is not masked: %q", got)
 	}
 }

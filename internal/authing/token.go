@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// tokenFetchTimeout bounds one token fetch. The fetch is shared by every caller waiting
-// for it, so it runs detached from any one caller's cancellation.
-const tokenFetchTimeout = 2 * time.Minute
+// sharedReadTimeout bounds a read shared by every caller waiting for it (a token fetch, a
+// webhook's secret), which therefore runs detached from any one caller's cancellation.
+const sharedReadTimeout = 2 * time.Minute
 
 // token is a management token and what the client derives from it.
 type token struct {
@@ -70,7 +70,7 @@ func (s *tokenSource) get(ctx context.Context) (*token, error) {
 }
 
 func (s *tokenSource) run(ctx context.Context, f *flight) {
-	ctx, cancel := context.WithTimeout(ctx, tokenFetchTimeout)
+	ctx, cancel := context.WithTimeout(ctx, sharedReadTimeout)
 	defer cancel()
 	f.tok, f.err = s.fetch(ctx)
 	s.mu.Lock()

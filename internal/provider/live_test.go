@@ -169,6 +169,7 @@ var liveSkips = map[string]string{
 	"TestEventListFailureIsAnErrorAndNotKept":                            "injects a failure on the emulator's event list",
 	"TestAccWebhooksDataSource_stalledServerTimesOut":                    "injects a stalled answer at the emulator",
 	"TestConcurrentPlansShareOneReadOfTheEventList":                      "counts the emulator's requests",
+	"TestASharedEventListReadOutlivesItsFirstCaller":                     "injects a slow answer into the emulator and counts its requests",
 	"TestEveryReadOfAStalledServerEndsAtItsTimeout":                      "injects stalled answers at the emulator",
 	"TestWriteOnlySecretIsSentByTheApplyThatBringsItIn":                  "reads the secret the emulator holds",
 	"TestAccWebhookTrigger_emptyMapIsNoMap":                              "counts deliveries at the emulator",

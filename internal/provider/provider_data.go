@@ -132,7 +132,8 @@ func (d *providerData) Client() (*authing.Client, diag.Diagnostics) {
 // call the API at all uses the documented list: no credentials configured (neither the
 // access key ID nor its secret), or a provider configuration not known until apply. The
 // server's list is kept once read; a failure is not, so that the next plan asks again.
-// Callers that ask while a read is under way share it; the read stops after timeout.
+// Callers that ask while a read is under way share it, whichever of them started it and
+// however long each waits; the read stops after timeout.
 func (d *providerData) knownEvents(ctx context.Context, timeout time.Duration) ([]string, string, diag.Diagnostics) {
 	if len(d.unknown) > 0 || d.invalid || len(d.missing) == len(credentialSettings) {
 		return documentedEvents, documentedEventsSource, nil
@@ -151,14 +152,17 @@ func (d *providerData) knownEvents(ctx context.Context, timeout time.Duration) (
 	d.eventsMu.Unlock()
 
 	if leader {
-		read.names, read.err = d.readEvents(ctx, timeout)
-		d.eventsMu.Lock()
-		if read.err == nil {
-			d.events = read.names
-		}
-		d.eventsRead = nil
-		d.eventsMu.Unlock()
-		close(read.done)
+		// Shared, so detached from this caller's cancellation; readEvents bounds it.
+		go func() {
+			read.names, read.err = d.readEvents(context.WithoutCancel(ctx), timeout)
+			d.eventsMu.Lock()
+			if read.err == nil {
+				d.events = read.names
+			}
+			d.eventsRead = nil
+			d.eventsMu.Unlock()
+			close(read.done)
+		}()
 	}
 	select {
 	case <-read.done:

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"reflect"
 	"regexp"
 	"strings"
@@ -115,6 +116,45 @@ func TestConcurrentPlansShareOneReadOfTheEventList(t *testing.T) {
 	}
 	if n := reads(); n != 1 {
 		t.Fatalf("%d reads of the event list, want 1", n)
+	}
+}
+
+// The read of the event list is shared, so the plan that started it must not end it: that
+// plan is cancelled while the read is under way, the read goes on, and the next plan uses
+// it instead of reading again.
+func TestASharedEventListReadOutlivesItsFirstCaller(t *testing.T) {
+	env := newTestEnv(t)
+	env.emu.InjectFault("get-webhook-event-list", emulator.Fault{Kind: emulator.FaultSlow, Delay: 300 * time.Millisecond})
+	m := nullProviderModel()
+	m.Host, m.AccessKeyID, m.AccessKeySecret = types.StringValue(env.emu.URL()), types.StringValue(testKeyID), types.StringValue(testSecret)
+	d := &providerData{}
+	var diags diag.Diagnostics
+	d.resolve(m, &diags)
+	requireNoDiagErrors(t, diags)
+	reads := func() int { return env.emu.Stats().Requests["get-webhook-event-list"] }
+
+	first, cancel := context.WithCancel(t.Context())
+	done := make(chan diag.Diagnostics, 1)
+	go func() {
+		_, _, diags := d.knownEvents(first, 10*time.Second)
+		done <- diags
+	}()
+	for deadline := time.Now().Add(10 * time.Second); reads() == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first read never reached the server")
+		}
+	}
+	cancel()
+	if got := diagText(<-done); !strings.Contains(got, "Could not check event names") {
+		t.Fatalf("the cancelled plan: diagnostics %q", got)
+	}
+	names, from, diags := d.knownEvents(t.Context(), 10*time.Second)
+	requireNoDiagErrors(t, diags)
+	if from != serverEventsSource || len(names) == 0 {
+		t.Fatalf("the next plan got %d names from %q", len(names), from)
+	}
+	if n := reads(); n != 1 {
+		t.Fatalf("%d reads of the event list, want 1, the one the cancelled plan started", n)
 	}
 }
 

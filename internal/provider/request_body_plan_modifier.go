@@ -3,7 +3,11 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"reflect"
+	"errors"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 )
@@ -50,15 +54,89 @@ func (semanticJSONRequiresReplace) PlanModifyString(_ context.Context, req planm
 }
 
 // sameJSON reports whether two texts are the same JSON document: key order, formatting
-// and number notation aside (1.0 and 1 are the same number), as the framework's JSON type
-// compared them. Text that is not JSON is the same only as itself.
+// and number notation aside (1.0, 1 and 1e0 are the same number), as the framework's JSON
+// type compared them, but with numbers compared exactly: two IDs of 19 digits that differ
+// in the last are different, though they round to the same float64. Text that is not
+// JSON is the same only as itself.
 func sameJSON(a, b string) bool {
 	if a == b {
 		return true
 	}
-	var va, vb any
-	if json.Unmarshal([]byte(a), &va) != nil || json.Unmarshal([]byte(b), &vb) != nil {
-		return false
+	va, errA := decodeNumbers(a)
+	vb, errB := decodeNumbers(b)
+	return errA == nil && errB == nil && sameValue(va, vb)
+}
+
+func decodeNumbers(text string) (any, error) {
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
 	}
-	return reflect.DeepEqual(va, vb)
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("text after the JSON value")
+	}
+	return v, nil
+}
+
+func sameValue(a, b any) bool {
+	switch a := a.(type) {
+	case json.Number:
+		b, ok := b.(json.Number)
+		return ok && sameNumber(string(a), string(b))
+	case map[string]any:
+		b, ok := b.(map[string]any)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for k, v := range a {
+			if w, ok := b[k]; !ok || !sameValue(v, w) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		b, ok := b.([]any)
+		return ok && slices.EqualFunc(a, b, sameValue)
+	default: // string, bool, nil
+		return a == b
+	}
+}
+
+// sameNumber compares two JSON numbers by value, exactly: each is reduced to its sign,
+// its significant digits and a power of ten.
+func sameNumber(a, b string) bool {
+	na, okA := decimalOf(a)
+	nb, okB := decimalOf(b)
+	return okA && okB && na == nb
+}
+
+type decimal struct {
+	negative bool
+	digits   string // no leading or trailing zeros; "" for zero
+	exponent int
+}
+
+func decimalOf(n string) (decimal, bool) {
+	var d decimal
+	n, d.negative = strings.CutPrefix(n, "-")
+	mantissa, exp, hasExp := strings.Cut(strings.ToLower(n), "e")
+	if hasExp {
+		e, err := strconv.Atoi(exp)
+		if err != nil {
+			return decimal{}, false
+		}
+		d.exponent = e
+	}
+	whole, fraction, _ := strings.Cut(mantissa, ".")
+	d.digits = strings.TrimLeft(whole+fraction, "0")
+	d.exponent -= len(fraction)
+	trimmed := strings.TrimRight(d.digits, "0")
+	d.exponent += len(d.digits) - len(trimmed)
+	d.digits = trimmed
+	if d.digits == "" {
+		return decimal{}, true // zero, whatever its sign and notation
+	}
+	return d, true
 }
