@@ -87,13 +87,7 @@ func TestResolve(t *testing.T) {
 func TestConcurrentPlansShareOneReadOfTheEventList(t *testing.T) {
 	env := newTestEnv(t)
 	env.emu.InjectFault("get-webhook-event-list", emulator.Fault{Kind: emulator.FaultSlow, Delay: time.Hour})
-	m := nullProviderModel()
-	m.Host, m.AccessKeyID, m.AccessKeySecret = types.StringValue(env.emu.URL()), types.StringValue(testKeyID), types.StringValue(testSecret)
-	d := &providerData{}
-	var diags diag.Diagnostics
-	d.resolve(m, &diags)
-	requireNoDiagErrors(t, diags)
-	reads := func() int { return env.emu.Stats().Requests["get-webhook-event-list"] }
+	d, reads := eventListReader(t, env)
 
 	results := make(chan diag.Diagnostics, 5)
 	ask := func() {
@@ -125,13 +119,7 @@ func TestConcurrentPlansShareOneReadOfTheEventList(t *testing.T) {
 func TestASharedEventListReadOutlivesItsFirstCaller(t *testing.T) {
 	env := newTestEnv(t)
 	env.emu.InjectFault("get-webhook-event-list", emulator.Fault{Kind: emulator.FaultSlow, Delay: 300 * time.Millisecond})
-	m := nullProviderModel()
-	m.Host, m.AccessKeyID, m.AccessKeySecret = types.StringValue(env.emu.URL()), types.StringValue(testKeyID), types.StringValue(testSecret)
-	d := &providerData{}
-	var diags diag.Diagnostics
-	d.resolve(m, &diags)
-	requireNoDiagErrors(t, diags)
-	reads := func() int { return env.emu.Stats().Requests["get-webhook-event-list"] }
+	d, reads := eventListReader(t, env)
 
 	first, cancel := context.WithCancel(t.Context())
 	done := make(chan diag.Diagnostics, 1)
@@ -156,6 +144,19 @@ func TestASharedEventListReadOutlivesItsFirstCaller(t *testing.T) {
 	if n := reads(); n != 1 {
 		t.Fatalf("%d reads of the event list, want 1, the one the cancelled plan started", n)
 	}
+}
+
+// eventListReader is provider data configured for env's emulator, and a count of the
+// event-list reads the emulator has served.
+func eventListReader(t *testing.T, env *testEnv) (*providerData, func() int) {
+	t.Helper()
+	m := nullProviderModel()
+	m.Host, m.AccessKeyID, m.AccessKeySecret = types.StringValue(env.emu.URL()), types.StringValue(testKeyID), types.StringValue(testSecret)
+	d := &providerData{}
+	var diags diag.Diagnostics
+	d.resolve(m, &diags)
+	requireNoDiagErrors(t, diags)
+	return d, func() int { return env.emu.Stats().Requests["get-webhook-event-list"] }
 }
 
 func requireNoDiagErrors(t *testing.T, diags diag.Diagnostics) {
