@@ -118,12 +118,20 @@ func nextStep(err error) string {
 // details (authing.Client.Mask): the client's answers and errors are masked already, and
 // this keeps text the provider builds from them, or from anything else, masked too.
 func masked(client *authing.Client, diags diag.Diagnostics) diag.Diagnostics {
-	if client == nil || len(diags) == 0 {
+	if client == nil {
+		return diags
+	}
+	return maskedWith(client.Mask, diags)
+}
+
+// maskedWith is diags with mask applied to each summary and detail.
+func maskedWith(mask func(string) string, diags diag.Diagnostics) diag.Diagnostics {
+	if len(diags) == 0 {
 		return diags
 	}
 	out := make(diag.Diagnostics, 0, len(diags))
 	for _, d := range diags {
-		summary, detail := client.Mask(d.Summary()), client.Mask(d.Detail())
+		summary, detail := mask(d.Summary()), mask(d.Detail())
 		if summary == d.Summary() && detail == d.Detail() {
 			out = append(out, d)
 			continue

@@ -87,6 +87,15 @@ func (r retrySpec) delay(n int) time.Duration {
 
 // retryPolicy reads retry with its defaults; at is where errors point.
 func retryPolicy(m retryModel, at path.Path) (retrySpec, diag.Diagnostics) {
+	r, diags := parseRetry(m, at)
+	if !diags.HasError() {
+		diags.Append(checkDelayOrder(r, at)...)
+	}
+	return r, diags
+}
+
+// parseRetry reads each value of retry, defaults for those unset.
+func parseRetry(m retryModel, at path.Path) (retrySpec, diag.Diagnostics) {
 	r := noRetry
 	var diags diag.Diagnostics
 	if !m.Attempts.IsNull() {
@@ -110,10 +119,16 @@ func retryPolicy(m retryModel, at path.Path) (retrySpec, diag.Diagnostics) {
 		}
 		*d.dst = v
 	}
-	if !diags.HasError() && r.minDelay > r.maxDelay {
+	return r, diags
+}
+
+// checkDelayOrder refuses a min_delay longer than max_delay, defaults included.
+func checkDelayOrder(r retrySpec, at path.Path) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if r.minDelay > r.maxDelay {
 		diags.AddAttributeError(at, "Invalid retry delays", fmt.Sprintf("retry.min_delay (%s) is longer than retry.max_delay (%s; the default is %s). Make min_delay at most max_delay.", r.minDelay, r.maxDelay, defaultMaxDelay))
 	}
-	return r, diags
+	return diags
 }
 
 // readRetry turns the retry attribute into a retrySpec; null is one attempt.
@@ -211,10 +226,13 @@ func lookupPointer(doc string, pointer string) (json.RawMessage, bool) {
 			if json.Unmarshal(cur, &arr) != nil {
 				return nil, false
 			}
-			i, err := strconv.Atoi(token)
 			// RFC 6901: an index is 0 or digits without a leading zero; "-" is the
 			// element after the last, which never exists.
-			if err != nil || i < 0 || i >= len(arr) || (len(token) > 1 && token[0] == '0') || token[0] == '+' {
+			if token == "" || strings.TrimLeft(token, "0123456789") != "" || (len(token) > 1 && token[0] == '0') {
+				return nil, false
+			}
+			i, err := strconv.Atoi(token)
+			if err != nil || i >= len(arr) {
 				return nil, false
 			}
 			cur = arr[i]

@@ -154,7 +154,9 @@ func (retryDelaysValidator) ValidateObject(ctx context.Context, req validator.Ob
 	if m.MinDelay.IsUnknown() || m.MaxDelay.IsUnknown() {
 		return
 	}
-	if _, diags := retryPolicy(m, req.Path); diags.HasError() {
-		resp.Diagnostics.Append(diags...)
+	r, diags := parseRetry(m, req.Path)
+	if diags.HasError() {
+		return // A bad attempts or delay is reported once, by its own attribute's validator.
 	}
+	resp.Diagnostics.Append(checkDelayOrder(r, req.Path)...)
 }

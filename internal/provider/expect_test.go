@@ -38,6 +38,11 @@ func TestJSONPointers(t *testing.T) {
 		{"/a/b/-", "-"},
 		{"/a/b/01", "-"},
 		{"/a/b/+1", "-"},
+		{"/a/b/-0", "-"},
+		{"/a/b/-1", "-"},
+		{"/a/b/1e0", "-"},
+		{"/a/b/ 1", "-"},
+		{"/a/b/", "-"},
 		{"/a/x", "-"},
 		{"/a/b/1/c/d", "-"},
 		{"/z", "-"},
@@ -325,5 +330,22 @@ func TestRetryStopsWhenTheNextAttemptCannotStartInTime(t *testing.T) {
 	}
 	if n := len(e.receiver.deliveries()); n != 1 {
 		t.Fatalf("%d deliveries, want 1", n)
+	}
+}
+
+// An error that quotes a value the request sent (here Authing's message refusing the
+// call) hides it, as the answers do: the final diagnostics pass through the run's mask.
+func TestAnErrorQuotingTheRequestHidesItsSecrets(t *testing.T) {
+	e := newRunEnv(t, &flakyReceiver{})
+	e.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 400, Message: "header Authorization: Bearer s3cr3t-token is not allowed"})
+	in := authing.TriggerInput{WebhookID: e.webhook, RequestHeaders: map[string]string{"Authorization": "Bearer s3cr3t-token"}}
+	r := firingRun{client: e.client, in: in, retry: noRetry, outcome: triggerOutcome, mask: echoMasker(e.client, in)}
+	_, diags := r.run(t.Context())
+	text := diagText(diags)
+	if !diags.HasError() || !strings.Contains(text, "header Authorization: *** is not allowed") {
+		t.Fatalf("want the refusal with the value hidden:\n%s", text)
+	}
+	if strings.Contains(text, "s3cr3t") {
+		t.Fatalf("a request header's value is in the error:\n%s", text)
 	}
 }

@@ -90,7 +90,8 @@ type firingRun struct {
 	// progress receives one line per failed attempt that is followed by another; nil
 	// sends it to the log only.
 	progress func(string)
-	// mask hides secrets in what came from the endpoint.
+	// mask hides secrets in what came from the endpoint and in the final diagnostics;
+	// nil masks only the client's secrets.
 	mask func(string) string
 }
 
@@ -106,6 +107,11 @@ type attemptRecord struct {
 // ID, and only an outcome known not to meet the expectations is followed by another.
 func (r firingRun) run(ctx context.Context) (firing, diag.Diagnostics) {
 	result, diags := r.attempts(ctx)
+	if r.mask != nil {
+		// Whatever the error quotes (Authing's messages, logged failures), it hides the
+		// request's own secrets as well as the client's.
+		return result, maskedWith(r.mask, diags)
+	}
 	return result, masked(r.client, diags)
 }
 

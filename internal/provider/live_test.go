@@ -170,6 +170,7 @@ var liveSkips = map[string]string{
 	"TestAccWebhooksDataSource_stalledServerTimesOut":                    "injects a stalled answer at the emulator",
 	"TestConcurrentPlansShareOneReadOfTheEventList":                      "counts the emulator's requests",
 	"TestASharedEventListReadOutlivesItsFirstCaller":                     "injects a slow answer into the emulator and counts its requests",
+	"TestAnErrorQuotingTheRequestHidesItsSecrets":                        "injects a refusal into the emulator",
 	"TestEveryReadOfAStalledServerEndsAtItsTimeout":                      "injects stalled answers at the emulator",
 	"TestWriteOnlySecretIsSentByTheApplyThatBringsItIn":                  "reads the secret the emulator holds",
 	"TestAccWebhookTrigger_emptyMapIsNoMap":                              "counts deliveries at the emulator",

@@ -279,3 +279,42 @@ func TestBrokenJSONIsRefusedWithoutItsValue(t *testing.T) {
 		}
 	}
 }
+
+// Each bad value of retry is reported once, by its own attribute; the object's own check
+// (min_delay at most max_delay) only speaks when the values themselves are good.
+func TestBadRetryValuesAreReportedOnce(t *testing.T) {
+	p := newProtocolServer(t)
+	retryType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"attempts": tftypes.Number, "min_delay": tftypes.String, "max_delay": tftypes.String}}
+	retry := func(attempts any, minDelay, maxDelay any) tftypes.Value {
+		return tftypes.NewValue(retryType, map[string]tftypes.Value{
+			"attempts":  tftypes.NewValue(tftypes.Number, attempts),
+			"min_delay": tftypes.NewValue(tftypes.String, minDelay),
+			"max_delay": tftypes.NewValue(tftypes.String, maxDelay),
+		})
+	}
+	for _, tt := range []struct {
+		name  string
+		retry tftypes.Value
+		want  []string // the summaries of the errors, in any order
+	}{
+		{"attempts and a delay bad", retry(0, "soon", nil), []string{"Invalid Attribute Value", "Invalid duration"}},
+		{"only the order bad", retry(nil, "1m", "2s"), []string{"Invalid retry delays"}},
+		{"the order bad against the default", retry(nil, "45s", nil), []string{"Invalid retry delays"}},
+		{"good", retry(3, "100ms", "1s"), nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			diags := p.validateResource("authing_webhook_trigger", map[string]tftypes.Value{"webhook_id": str("w"), "retry": tt.retry})()
+			var got []string
+			for _, d := range diags {
+				if d.Severity == tfprotov6.DiagnosticSeverityError {
+					got = append(got, d.Summary)
+				}
+			}
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(tt.want))
+			if !slices.Equal(got, want) {
+				t.Fatalf("errors %q, want %q: %s", got, want, errorText(diags))
+			}
+		})
+	}
+}
