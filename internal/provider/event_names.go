@@ -153,19 +153,26 @@ func editDistance(a, b string) int {
 }
 
 // checkEventFilter checks an event name that filters webhooks (authing_webhooks, the list
-// resource) or deliveries (authing_webhook_logs) against the names the server knows, as authing_webhook checks its events: a
-// filter on a name no webhook can have would match nothing, silently.
+// resource) or deliveries (authing_webhook_logs) against the names the server knows, as
+// authing_webhook checks its events: a filter on a name no webhook can have would match
+// nothing, silently.
 func (d *providerData) checkEventFilter(ctx context.Context, p path.Path, event types.String, timeout time.Duration) diag.Diagnostics {
 	if event.IsNull() || event.IsUnknown() {
 		return nil
 	}
+	return d.checkEvents(ctx, p, []string{event.ValueString()}, timeout)
+}
+
+// checkEvents checks event names against the names the server knows (knownEvents),
+// reporting every unknown one at p with the nearest known name.
+func (d *providerData) checkEvents(ctx context.Context, p path.Path, names []string, timeout time.Duration) diag.Diagnostics {
 	known, from, diags := d.knownEvents(ctx, timeout)
 	if diags.HasError() {
 		return diags
 	}
-	if problems := unknownEvents([]string{event.ValueString()}, known); len(problems) > 0 {
+	if problems := unknownEvents(names, known); len(problems) > 0 {
 		diags.AddAttributeError(p, "Unknown webhook event",
-			problems[0]+"\n\nChecked against "+from+"; the authing_webhook_events data source lists them.")
+			strings.Join(problems, "\n")+"\n\nChecked against "+from+"; the authing_webhook_events data source lists them.")
 	}
 	return diags
 }

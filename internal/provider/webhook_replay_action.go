@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,7 +75,7 @@ func (a *webhookReplayAction) Schema(ctx context.Context, _ action.SchemaRequest
 			"since": schema.StringAttribute{
 				Required:    true,
 				Validators:  []validator.String{replayTimeValidator},
-				Description: "Start of the window (RFC 3339, such as `2026-12-04T10:00:00+08:00`): failed deliveries logged at or after it are replayed. The window reaches back at most 2,000 deliveries from the webhook's latest one.",
+				Description: fmt.Sprintf("Start of the window (RFC 3339, such as `2026-12-04T10:00:00+08:00`): failed deliveries logged at or after it are replayed. The window reaches back at most %s deliveries from the webhook's latest one.", thousands(authing.MaxReplayScan)),
 			},
 			"until": schema.StringAttribute{
 				Optional:    true,
@@ -198,21 +199,7 @@ func (a *webhookReplayAction) ModifyPlan(ctx context.Context, req action.ModifyP
 	if !known || len(w.events) == 0 {
 		return
 	}
-	resp.Diagnostics.Append(a.checkEvents(ctx, w.events)...)
-}
-
-func (a *webhookReplayAction) checkEvents(ctx context.Context, events []string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	names, from, d := a.data.knownEvents(ctx, defaultTimeout)
-	diags.Append(d...)
-	if d.HasError() {
-		return diags
-	}
-	if problems := unknownEvents(events, names); len(problems) > 0 {
-		diags.AddAttributeError(path.Root("event_names"), "Unknown webhook event",
-			strings.Join(problems, "\n")+"\n\nChecked against "+from+"; the authing_webhook_events data source lists them.")
-	}
-	return diags
+	resp.Diagnostics.Append(a.data.checkEvents(ctx, path.Root("event_names"), w.events, defaultTimeout)...)
 }
 
 func (a *webhookReplayAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
@@ -226,18 +213,19 @@ func (a *webhookReplayAction) Invoke(ctx context.Context, req action.InvokeReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if len(w.events) > 0 {
-		resp.Diagnostics.Append(a.checkEvents(ctx, w.events)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
 	call, ok := a.data.openCall(ctx, withDefault(m.Timeouts.Invoke, defaultReplayTimeout), &resp.Diagnostics)
 	defer call.cancel()
 	if !ok {
 		return
 	}
 	ctx, client := call.ctx, call.client
+	if len(w.events) > 0 {
+		// Within timeouts.invoke, like everything the action does.
+		resp.Diagnostics.Append(a.data.checkEvents(ctx, path.Root("event_names"), w.events, defaultTimeout)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	progress := func(format string, args ...any) {
 		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf(format, args...)})
 	}
@@ -430,4 +418,13 @@ func failureText(d authing.Delivery) string {
 		return status + ": " + d.ErrorMessage
 	}
 	return status
+}
+
+// thousands writes n with a comma between groups of three digits, as the docs write numbers.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

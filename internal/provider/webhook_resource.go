@@ -107,15 +107,7 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	known, from, diags := r.data.knownEvents(ctx, timeout)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		return
-	}
-	if problems := unknownEvents(names, known); len(problems) > 0 {
-		resp.Diagnostics.AddAttributeError(path.Root("events"), "Unknown webhook event",
-			strings.Join(problems, "\n")+"\n\nChecked against "+from+"; the authing_webhook_events data source lists them.")
-	}
+	resp.Diagnostics.Append(r.data.checkEvents(ctx, path.Root("events"), names, timeout)...)
 }
 
 // secretWOKey is the private state key that says whether secret_wo was configured at the
