@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -34,14 +33,6 @@ var authingHeaders = []string{
 	"user-agent", "accept", "content-type", "content-length", "x-authing-userpool-id",
 	"x-authing-token", "x-authing-webhook-secret",
 }
-
-// connectionHeaders describe a connection or the message framing, not the request: no
-// relay forwards them as given.
-var connectionHeaders = []string{
-	"host", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade", "expect",
-}
-
-var headerName = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$")
 
 // DeliveriesSince returns every delivery of a webhook logged at or after since, oldest
 // first, and how many pages it read.
@@ -359,8 +350,8 @@ func ReplayHeaders(logged map[string]string) map[string]string {
 	for name, value := range logged {
 		lower := strings.ToLower(name)
 		switch {
-		case slices.Contains(authingHeaders, lower), slices.Contains(connectionHeaders, lower), strings.HasPrefix(lower, "proxy-"),
-			lower == strings.ToLower(FiringIDHeader), !headerName.MatchString(name), strings.ContainsAny(value, "\r\n\x00"):
+		case slices.Contains(authingHeaders, lower), IsConnectionHeader(name),
+			lower == strings.ToLower(FiringIDHeader), !ValidHeaderName(name), strings.ContainsAny(value, "\r\n\x00"):
 			continue
 		}
 		out[http.CanonicalHeaderKey(lower)] = value

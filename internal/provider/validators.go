@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -146,15 +145,6 @@ func whereJSONBreaks(s string, err error) string {
 	return fmt.Sprintf("at line %d, column %d (byte %d): %s", line, column, offset, what)
 }
 
-// forbiddenHeaders are headers that describe the connection or the message framing: Authing
-// (or any relay) sets them itself, so a value given here would be dropped or break the request.
-var forbiddenHeaders = map[string]bool{
-	"Host": true, "Content-Length": true, "Transfer-Encoding": true, "Connection": true,
-	"Keep-Alive": true, "Proxy-Connection": true, "Te": true, "Trailer": true, "Upgrade": true, "Expect": true,
-}
-
-var headerToken = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$")
-
 // headersValidator checks request header names and values.
 type headersValidator struct{}
 
@@ -195,11 +185,10 @@ func checkHeaders(p path.Path, headers map[string]attr.Value) diag.Diagnostics {
 }
 
 func checkHeaderName(name string) error {
-	if !headerToken.MatchString(name) {
+	if !authing.ValidHeaderName(name) {
 		return fmt.Errorf("header name %q is not a valid HTTP header name (letters, digits and !#$%%&'*+-.^_`|~ only, no spaces or colons)", name)
 	}
-	canonical := http.CanonicalHeaderKey(name)
-	if forbiddenHeaders[canonical] || strings.HasPrefix(canonical, "Proxy-") {
+	if authing.IsConnectionHeader(name) {
 		return fmt.Errorf("header %q describes the connection, not the request; HTTP relays set it themselves, so it cannot be sent", name)
 	}
 	return nil
