@@ -54,31 +54,29 @@ func (c *Client) WaitForWebhookLogs(ctx context.Context, webhookID string, limit
 	if err := c.webhookExists(ctx, webhookID); err != nil {
 		return seen, c.secrets.maskError(err)
 	}
-	wait := settlePoll.first
-	for {
-		logs, err := c.webhookLogs(ctx, webhookID, limit)
-		if err == nil {
-			seen = LogsSeen{Matched: []WebhookLog{}, Read: len(logs), Reads: seen.Reads + 1}
-			if len(logs) > 0 {
-				seen.Newest = logs[0].Time
-			}
-			for _, l := range logs {
-				if filter.Match(l) {
-					seen.Matched = append(seen.Matched, l)
-				}
-			}
-			if len(seen.Matched) >= minCount {
-				return seen, nil
+	var last error
+	enough := c.pollLogs(ctx, webhookID, limit, func(logs []WebhookLog, err error) bool {
+		if last = err; err != nil {
+			return false
+		}
+		seen = LogsSeen{Matched: []WebhookLog{}, Read: len(logs), Reads: seen.Reads + 1}
+		if len(logs) > 0 {
+			seen.Newest = logs[0].Time
+		}
+		for _, l := range logs {
+			if filter.Match(l) {
+				seen.Matched = append(seen.Matched, l)
 			}
 		}
-		if !sleep(ctx, wait) {
-			if err == nil {
-				err = ErrTooFewLogs
-			}
-			return seen, c.secrets.maskError(err)
-		}
-		wait = min(2*wait, settlePoll.max)
+		return len(seen.Matched) >= minCount
+	})
+	if enough {
+		return seen, nil
 	}
+	if last == nil {
+		last = ErrTooFewLogs
+	}
+	return seen, c.secrets.maskError(last)
 }
 
 // ErrTooFewLogs is WaitForWebhookLogs' error when its reads succeeded but fewer

@@ -107,16 +107,22 @@ func (c *Client) webhookLogs(ctx context.Context, webhookID string, limit int) (
 	}
 	out := make([]WebhookLog, len(latest))
 	for i, l := range latest {
-		out[i] = WebhookLog{
-			WebhookID: l.WebhookID, EventName: c.secrets.maskText(l.EventName),
-			RequestBody: c.secrets.maskRaw(l.RequestBody), ResponseBody: c.secrets.maskRaw(l.ResponseBody),
-			RequestHeaders:     c.scrubHeaders(l.RequestHeaders, secrets),
-			ResponseHeaders:    c.scrubHeaders(l.ResponseHeaders, secrets),
-			ResponseStatusCode: l.ResponseStatusCode, Timestamp: l.text, Time: l.at, Success: l.Success,
-			ErrorMessage: c.secrets.maskString(l.ErrorMessage),
-		}
+		out[i] = c.publicLog(l, secrets)
 	}
 	return out, nil
+}
+
+// publicLog is a log as the client hands it out: every text that may hold a secret
+// masked, and the headers that carry one dropped (scrubHeaders).
+func (c *Client) publicLog(l timedLog, secrets []string) WebhookLog {
+	return WebhookLog{
+		WebhookID: l.WebhookID, EventName: c.secrets.maskText(l.EventName),
+		RequestBody: c.secrets.maskRaw(l.RequestBody), ResponseBody: c.secrets.maskRaw(l.ResponseBody),
+		RequestHeaders:     c.scrubHeaders(l.RequestHeaders, secrets),
+		ResponseHeaders:    c.scrubHeaders(l.ResponseHeaders, secrets),
+		ResponseStatusCode: l.ResponseStatusCode, Timestamp: l.text, Time: l.at, Success: l.Success,
+		ErrorMessage: c.secrets.maskString(l.ErrorMessage),
+	}
 }
 
 // scrubHeaders renders logged headers as lower-case names and text values, without the

@@ -84,17 +84,8 @@ func (c *Client) deliveriesSince(ctx context.Context, op, webhookID string, sinc
 		if l.at.Before(since) {
 			continue
 		}
-		body := c.secrets.maskRaw(l.RequestBody)
-		out = append(out, ReplayLog{
-			WebhookLog: WebhookLog{
-				WebhookID: l.WebhookID, EventName: c.secrets.maskText(l.EventName),
-				RequestBody: body, ResponseBody: c.secrets.maskRaw(l.ResponseBody),
-				RequestHeaders: c.scrubHeaders(l.RequestHeaders, secrets), ResponseHeaders: c.scrubHeaders(l.ResponseHeaders, secrets),
-				ResponseStatusCode: l.ResponseStatusCode, Timestamp: l.text, Time: l.at, Success: l.Success,
-				ErrorMessage: c.secrets.maskString(l.ErrorMessage),
-			},
-			BodyMasked: !sameJSON(body, l.RequestBody),
-		})
+		public := c.publicLog(l, secrets)
+		out = append(out, ReplayLog{WebhookLog: public, BodyMasked: !sameJSON(public.RequestBody, l.RequestBody)})
 	}
 	// Oldest first, whatever local disorder the server's listing had.
 	slices.SortStableFunc(out, func(a, b ReplayLog) int { return a.Time.Compare(b.Time) })

@@ -62,30 +62,40 @@ func (c *Client) FindDelivery(ctx context.Context, webhookID, firingID string) D
 // ends, and returns that delivery: the one search loop behind FindDelivery and FindReplay.
 func (c *Client) findLogged(ctx context.Context, webhookID string, match func(WebhookLog) bool) DeliverySearch {
 	var s DeliverySearch
-	wait := settlePoll.first
-	for {
-		logs, err := c.webhookLogs(ctx, webhookID, settleLogs)
+	c.pollLogs(ctx, webhookID, settleLogs, func(logs []WebhookLog, err error) bool {
 		if err != nil {
 			s.Err = c.secrets.maskError(err)
-		} else {
-			s.Reads++
-			for _, l := range logs {
-				if match(l) {
-					s.Found, s.Err = true, nil
-					s.Delivery = Delivery{Response: "null", At: l.Time, Success: l.Success, StatusCode: l.ResponseStatusCode, ErrorMessage: l.ErrorMessage}
-					// An absent or unreadable body is recorded as null, like an answer without
-					// data.response.
-					if canon, err := CanonicalJSON(l.ResponseBody); err == nil {
-						s.Delivery.Response = string(canon)
-					}
-					return s
+			return false
+		}
+		s.Reads++
+		for _, l := range logs {
+			if match(l) {
+				s.Found, s.Err = true, nil
+				s.Delivery = Delivery{Response: "null", At: l.Time, Success: l.Success, StatusCode: l.ResponseStatusCode, ErrorMessage: l.ErrorMessage}
+				// An absent or unreadable body is recorded as null, like an answer without
+				// data.response.
+				if canon, err := CanonicalJSON(l.ResponseBody); err == nil {
+					s.Delivery.Response = string(canon)
 				}
+				return true
 			}
 		}
-		if !sleep(ctx, wait) {
-			return s
+		return false
+	})
+	return s
+}
+
+// pollLogs reads a webhook's limit latest logs, and again after a pause that doubles up
+// to settlePoll.max, until done, given each read's logs or error, returns true, or ctx
+// ends. It reports whether done returned true.
+func (c *Client) pollLogs(ctx context.Context, webhookID string, limit int, done func([]WebhookLog, error) bool) bool {
+	for wait := settlePoll.first; ; wait = min(2*wait, settlePoll.max) {
+		if done(c.webhookLogs(ctx, webhookID, limit)) {
+			return true
 		}
-		wait = min(2*wait, settlePoll.max)
+		if !sleep(ctx, wait) {
+			return false
+		}
 	}
 }
 
