@@ -95,6 +95,37 @@ type firingRun struct {
 	mask func(string) string
 }
 
+// firingInputs are the inputs of a firing of the trigger, as the resource and the action
+// both hold them.
+type firingInputs struct {
+	webhookID      types.String
+	requestHeaders types.Map
+	requestBody    types.String
+	expect, retry  types.Object
+}
+
+// openFiring reads a firing's request, expect and retry, then opens its call within
+// timeout: a firingRun ready to run, its masker (the client's secrets and the request's
+// own), and the call, whose cancel must be called whatever ok is. ok is false when diags
+// hold an error; then nothing may be sent.
+func (d *providerData) openFiring(ctx context.Context, f firingInputs, timeout timeoutFunc, outcome outcomeText, diags *diag.Diagnostics) (firingRun, apiCall, bool) {
+	in, d1 := triggerInput(ctx, f.webhookID, f.requestHeaders, f.requestBody, path.Empty())
+	expect, d2 := readExpect(ctx, f.expect)
+	retry, d3 := readRetry(ctx, f.retry)
+	diags.Append(d1...)
+	diags.Append(d2...)
+	diags.Append(d3...)
+	if diags.HasError() {
+		return firingRun{}, apiCall{cancel: func() {}}, false
+	}
+	call, ok := d.openCall(ctx, timeout, diags)
+	if !ok {
+		return firingRun{}, call, false
+	}
+	run := firingRun{client: call.client, in: in, expect: expect, retry: retry, outcome: outcome, mask: echoMasker(call.client, in)}
+	return run, call, true
+}
+
 // attemptRecord is a failed attempt, for the final error.
 type attemptRecord struct {
 	firingID string
@@ -388,7 +419,7 @@ func withEarlierAttempts(d diag.Diagnostics, failed []attemptRecord, of int) dia
 }
 
 // fire makes one firing with no expectations beyond a delivery Authing does not report as
-// failed: the on_destroy firing.
+// failed (the on_destroy firing), hiding the request's own secrets as every firing does.
 func fire(ctx context.Context, client *authing.Client, in authing.TriggerInput, outcome outcomeText) (firing, diag.Diagnostics) {
-	return firingRun{client: client, in: in, retry: noRetry, outcome: outcome}.run(ctx)
+	return firingRun{client: client, in: in, retry: noRetry, outcome: outcome, mask: echoMasker(client, in)}.run(ctx)
 }

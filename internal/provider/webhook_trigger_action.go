@@ -102,31 +102,16 @@ func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	expect, diags := readExpect(ctx, m.Expect)
-	resp.Diagnostics.Append(diags...)
-	retry, diags := readRetry(ctx, m.Retry)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	in, diags := triggerInput(ctx, m.WebhookID, m.RequestHeaders, m.RequestBody, path.Empty())
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	call, ok := a.data.openCall(ctx, m.Timeouts.Invoke, &resp.Diagnostics)
+	inputs := firingInputs{webhookID: m.WebhookID, requestHeaders: m.RequestHeaders, requestBody: m.RequestBody, expect: m.Expect, retry: m.Retry}
+	run, call, ok := a.data.openFiring(ctx, inputs, m.Timeouts.Invoke, actionOutcome, &resp.Diagnostics)
 	defer call.cancel()
 	if !ok {
 		return
 	}
-	ctx, client := call.ctx, call.client
-	hide := echoMasker(client, in)
+	in, retry, hide := run.in, run.retry, run.mask
+	run.progress = func(line string) { resp.SendProgress(action.InvokeProgressEvent{Message: line}) }
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Triggering Authing webhook %s", in.WebhookID)})
-	run := firingRun{
-		client: client, in: in, expect: expect, retry: retry, outcome: actionOutcome, mask: hide,
-		progress: func(line string) { resp.SendProgress(action.InvokeProgressEvent{Message: line}) },
-	}
-	result, diags := run.run(ctx)
+	result, diags := run.run(call.ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

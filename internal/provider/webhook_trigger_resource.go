@@ -158,26 +158,13 @@ func (r *webhookTriggerResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in, diags := triggerInput(ctx, plan.WebhookID, plan.RequestHeaders, plan.RequestBody, path.Empty())
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	call, ok := r.data.openCall(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	inputs := firingInputs{webhookID: plan.WebhookID, requestHeaders: plan.RequestHeaders, requestBody: plan.RequestBody, expect: plan.Expect, retry: plan.Retry}
+	run, call, ok := r.data.openFiring(ctx, inputs, plan.Timeouts.Create, triggerOutcome, &resp.Diagnostics)
 	defer call.cancel()
 	if !ok {
 		return
 	}
-	ctx, client := call.ctx, call.client
-	expect, diags := readExpect(ctx, plan.Expect)
-	resp.Diagnostics.Append(diags...)
-	retry, diags := readRetry(ctx, plan.Retry)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	run := firingRun{client: client, in: in, expect: expect, retry: retry, outcome: triggerOutcome, mask: echoMasker(client, in)}
-	result, diags := run.run(ctx)
+	result, diags := run.run(call.ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -228,8 +215,7 @@ func (r *webhookTriggerResource) Delete(ctx context.Context, req resource.Delete
 	if !ok {
 		return
 	}
-	ctx, client := call.ctx, call.client
-	_, diags = fire(ctx, client, in, teardownOutcome)
+	_, diags = fire(call.ctx, call.client, in, teardownOutcome)
 	resp.Diagnostics.Append(diags...)
 }
 
