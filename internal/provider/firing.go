@@ -175,7 +175,7 @@ func (r firingRun) attempts(ctx context.Context) (firing, diag.Diagnostics) {
 			stop = "The status of the last firing is unknown, so the provider does not fire again: it may have met the expectations."
 		case n >= r.retry.attempts:
 			if r.retry.attempts > 1 {
-				stop = fmt.Sprintf("All %d attempts of retry.attempts were made.", r.retry.attempts)
+				stop = fmt.Sprintf("All %d attempts (retry.attempts) were made.", r.retry.attempts)
 			}
 		default:
 			wait := r.retry.delay(n)
@@ -195,7 +195,7 @@ func (r firingRun) attempts(ctx context.Context) (firing, diag.Diagnostics) {
 			}
 			continue
 		}
-		diags.AddError(r.failedSummary(), r.failedDetail(failed, stop))
+		diags.AddError(r.failedSummary(known), r.failedDetail(failed, stop, known))
 		return firing{}, diags
 	}
 }
@@ -270,10 +270,14 @@ func (r firingRun) fireOnce(ctx context.Context, firingID string) (observation, 
 		}
 		detail += "\n\n" + looked
 	}
+	summary := "Could not trigger webhook"
+	if authing.OutcomeOf(err) == authing.MayHaveTakenEffect {
+		summary = "Webhook may have fired; its outcome is unknown"
+	}
 	if authing.IsNotFound(err) {
-		diags.AddAttributeError(path.Root("webhook_id"), "Could not trigger webhook", "Webhook "+in.WebhookID+" does not exist at Authing.\n\n"+detail)
+		diags.AddAttributeError(path.Root("webhook_id"), summary, "Webhook "+in.WebhookID+" does not exist at Authing.\n\n"+detail)
 	} else {
-		diags.AddError("Could not trigger webhook", detail)
+		diags.AddError(summary, detail)
 	}
 	return observation{}, diags
 }
@@ -358,22 +362,34 @@ func (r firingRun) judge(obs observation) (unmet []string, reason string, known 
 	return append(unmet, answer...), reason, known
 }
 
-// failedSummary is the headline of a firing that did not meet the expectations: it fired.
-func (r firingRun) failedSummary() string {
-	if r.expect.set {
+// failedSummary is the headline of a firing that did not meet the expectations: it fired,
+// and either it is known not to meet them (known), or its status is unknown.
+func (r firingRun) failedSummary(known bool) string {
+	switch {
+	case !known:
+		return "Webhook fired, but whether it met expect is unknown"
+	case r.expect.set:
 		return "Webhook fired, but did not meet expect"
 	}
 	return "Webhook fired, but its delivery failed"
 }
 
-// failedDetail lists every failed attempt with its firing ID and unmet expectations.
-func (r firingRun) failedDetail(failed []attemptRecord, stop string) string {
+// failedDetail lists every failed attempt with its firing ID and unmet expectations;
+// known says whether the last one is known not to meet them.
+func (r firingRun) failedDetail(failed []attemptRecord, stop string, known bool) string {
 	var b strings.Builder
 	times := "once"
 	if len(failed) > 1 {
 		times = fmt.Sprintf("%d times", len(failed))
 	}
-	fmt.Fprintf(&b, "Webhook %s fired %s, and no firing met the expectations; each attempt was a real delivery.\n", r.in.WebhookID, times)
+	switch {
+	case !known:
+		fmt.Fprintf(&b, "Webhook %s fired %s, and no firing is known to have met the expectations; each attempt was a real delivery.\n", r.in.WebhookID, times)
+	case r.expect.set:
+		fmt.Fprintf(&b, "Webhook %s fired %s, and no firing met the expectations; each attempt was a real delivery.\n", r.in.WebhookID, times)
+	default:
+		fmt.Fprintf(&b, "Webhook %s fired %s, and Authing reported each delivery as failed; each attempt was a real delivery.\n", r.in.WebhookID, times)
+	}
 	writeAttempts(&b, failed, r.retry.attempts)
 	if last := failed[len(failed)-1].response; last != "null" && last != "" {
 		fmt.Fprintf(&b, "\nThe last answer began: %s\n", summarize(r.mask(last)))
