@@ -25,16 +25,38 @@ var credentialName = regexp.MustCompile(`(?i)auth|token|secret|passw|pwd|key|sig
 // substring, so that "application/json" or "true" sent as headers stay readable in an
 // echo.
 func echoMasker(client *authing.Client, in authing.TriggerInput) func(string) string {
+	return requestMasker(client, in, mayBeSecret)
+}
+
+// credentialMasker returns what hides, in the answer the trigger resource records as
+// `response`, the secrets the client knows and the request's values under names like
+// credentials (an Authorization header, a "token" key): an endpoint that echoes its
+// request would otherwise put them in state and in plans, unmarked sensitive. Other
+// values stay: they are the user's data, which `expect` may compare, and the inputs are
+// in state already.
+func credentialMasker(client *authing.Client, in authing.TriggerInput) func(string) string {
+	return requestMasker(client, in, namedLikeCredential)
+}
+
+// namedLikeCredential reports whether a value is under a credential's name and long
+// enough to be one.
+func namedLikeCredential(name, value string) bool {
+	return utf8.RuneCountInString(value) >= minEchoSecretLength && credentialName.MatchString(name)
+}
+
+// requestMasker hides the client's secrets and the request's header and body values that
+// hide says to.
+func requestMasker(client *authing.Client, in authing.TriggerInput, hide func(name, value string) bool) func(string) string {
 	var m authing.Masker
 	for name, v := range in.RequestHeaders {
-		if mayBeSecret(name, v) {
+		if hide(name, v) {
 			m.Add(v)
 		}
 	}
 	var body any
 	if json.Unmarshal(in.RequestBody, &body) == nil {
 		walkStrings("", body, func(key, v string) {
-			if mayBeSecret(key, v) {
+			if hide(key, v) {
 				m.Add(v)
 			}
 		})

@@ -4,6 +4,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/authing/terraform-provider-authing/internal/emulator"
 
 	"github.com/authing/terraform-provider-authing/internal/authing"
 )
@@ -45,5 +52,33 @@ func TestEchoMaskKeepsCommonValuesAndHidesSecrets(t *testing.T) {
 		if strings.Contains(got, secret) {
 			t.Errorf("%q is in %s", secret, got)
 		}
+	}
+}
+
+// The response a trigger records hides the request's values under credential names when
+// the endpoint echoes them (they would reach state and plans unmarked sensitive), and
+// keeps the user's other values, which expect may compare.
+func TestRecordedResponseHidesEchoedCredentials(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.emu.AddWebhook(emulator.Webhook{Name: "echo", URL: secretEchoEndpoint(t), Enabled: true, Events: []string{"test"}, ContentType: "application/json"})
+	d, _ := eventListReader(t, env)
+	inputs := firingInputs{
+		webhookID:      types.StringValue(id),
+		requestHeaders: types.MapValueMust(types.StringType, map[string]attr.Value{"Authorization": types.StringValue("Bearer tok-5ecret-ABC123"), "X-Release": types.StringValue("release-2026-12-04")}),
+		requestBody:    types.StringNull(), expect: types.ObjectNull(nil), retry: types.ObjectNull(nil),
+	}
+	var diags diag.Diagnostics
+	run, call, ok := d.openFiring(t.Context(), inputs, fixedTimeout(30*time.Second), triggerOutcome, &diags)
+	defer call.cancel()
+	if !ok {
+		t.Fatal(diagText(diags))
+	}
+	got, diags := run.run(call.ctx)
+	requireNoDiagErrors(t, diags)
+	if strings.Contains(got.response, "tok-5ecret") || !strings.Contains(got.response, `"Authorization":["***"]`) {
+		t.Fatalf("the recorded response shows the Authorization header: %s", got.response)
+	}
+	if !strings.Contains(got.response, "release-2026-12-04") {
+		t.Fatalf("the recorded response lost a value that is not a credential: %s", got.response)
 	}
 }

@@ -93,6 +93,9 @@ type firingRun struct {
 	// mask hides secrets in what came from the endpoint and in the final diagnostics;
 	// nil masks only the client's secrets.
 	mask func(string) string
+	// record hides secrets in the response a firing records (credentialMasker); nil
+	// records the answer as the client handed it out.
+	record func(string) string
 }
 
 // firingInputs are the inputs of a firing of the trigger, as the resource and the action
@@ -122,7 +125,8 @@ func (d *providerData) openFiring(ctx context.Context, f firingInputs, timeout t
 	if !ok {
 		return firingRun{}, call, false
 	}
-	run := firingRun{client: call.client, in: in, expect: expect, retry: retry, outcome: outcome, mask: echoMasker(call.client, in)}
+	run := firingRun{client: call.client, in: in, expect: expect, retry: retry, outcome: outcome,
+		mask: echoMasker(call.client, in), record: credentialMasker(call.client, in)}
 	return run, call, true
 }
 
@@ -166,7 +170,11 @@ func (r firingRun) attempts(ctx context.Context) (firing, diag.Diagnostics) {
 		diags.Append(d...)
 		unmet, reason, known := r.judge(obs)
 		if len(unmet) == 0 {
-			return firing{id: id, response: obs.response, at: obs.at, status: statusOf(obs), attempts: n}, diags
+			response := obs.response
+			if r.record != nil {
+				response = r.record(response)
+			}
+			return firing{id: id, response: response, at: obs.at, status: statusOf(obs), attempts: n}, diags
 		}
 		failed = append(failed, attemptRecord{firingID: id, unmet: unmet, response: obs.response})
 		var stop string
