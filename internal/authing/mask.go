@@ -13,6 +13,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // SecretMarker replaces every occurrence of a secret the client knows in what it hands
@@ -47,22 +48,43 @@ func (s *secretSet) add(secrets ...string) {
 	}
 }
 
-// escapedPatterns returns the pattern of every secret known, compiling those not
+// escapedPatterns returns every secret known with its pattern, compiling those not
 // compiled yet.
-func (s *secretSet) escapedPatterns() []*regexp.Regexp {
+func (s *secretSet) escapedPatterns() ([]string, []*regexp.Regexp) {
 	s.mu.RLock()
-	patterns, compiled := s.patterns, len(s.patterns) == len(s.values)
+	values, patterns := s.values, s.patterns
 	s.mu.RUnlock()
-	if compiled {
-		return patterns
+	if len(patterns) == len(values) {
+		return values, patterns
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := len(s.patterns); i < len(s.values); i++ {
 		s.patterns = append(s.patterns, regexp.MustCompile(secretPattern(s.values[i], escapeDepth)))
 	}
-	return s.patterns
+	return s.values, s.patterns
 }
+
+// shortSecret is the length, in characters, under which a secret is hidden only where it
+// stands alone, not inside a longer word: a webhook secret such as "test" or "e" hidden
+// in every word that holds it would make every answer and message unreadable ("W***bhook").
+const shortSecret = 8
+
+// standsAlone reports whether text[start:end] is not part of a longer word: the
+// characters around it are not letters or digits (a letter that ends a JSON escape such
+// as \n counts as a separator).
+func standsAlone(text string, start, end int) bool {
+	if before, size := utf8.DecodeLastRuneInString(text[:start]); size > 0 && isWordRune(before) {
+		escaped := start >= 2 && text[start-2] == '\\' && strings.ContainsRune("bfnrt", before)
+		if !escaped {
+			return false
+		}
+	}
+	after, size := utf8.DecodeRuneInString(text[end:])
+	return size == 0 || !isWordRune(after)
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // list returns the secrets known.
 func (s *secretSet) list() []string {
@@ -82,22 +104,31 @@ func (s *secretSet) maskText(text string) string {
 		return text
 	}
 	var spans [][]int
+	keep := func(v string, found [][]int) {
+		if utf8.RuneCountInString(v) < shortSecret {
+			found = slices.DeleteFunc(found, func(sp []int) bool { return !standsAlone(text, sp[0], sp[1]) })
+		}
+		spans = append(spans, found...)
+	}
 	if !strings.ContainsRune(text, '\\') {
 		// Every escaped form has a backslash: without one, only the secrets as they are
 		// can be there, and finding them needs no pattern.
 		for _, v := range values {
+			var found [][]int
 			for at := 0; ; {
 				i := strings.Index(text[at:], v)
 				if i < 0 {
 					break
 				}
-				spans = append(spans, []int{at + i, at + i + len(v)})
+				found = append(found, []int{at + i, at + i + len(v)})
 				at += i + len(v)
 			}
+			keep(v, found)
 		}
 	} else {
-		for _, p := range s.escapedPatterns() {
-			spans = append(spans, p.FindAllStringIndex(text, -1)...)
+		values, patterns := s.escapedPatterns()
+		for i, p := range patterns {
+			keep(values[i], p.FindAllStringIndex(text, -1))
 		}
 	}
 	if len(spans) == 0 {

@@ -198,12 +198,12 @@ func TestMaskFindsEveryFormOfASecret(t *testing.T) {
 		t.Fatal("invalid JSON was accepted")
 	}
 	doc = strings.Replace(doc, "99tok", "123456789", 1)
-	s.add("345678")
+	s.add("23456789")
 	got, err := s.maskJSON([]byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"a":"keep me","b":{"***":[1,2.50,"***","{\"t\":\"***\"}"]},"n":"12***9"}`
+	want := `{"a":"keep me","b":{"***":[1,2.50,"***","{\"t\":\"***\"}"]},"n":"1***"}`
 	if string(got) != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
@@ -212,8 +212,36 @@ func TestMaskFindsEveryFormOfASecret(t *testing.T) {
 	if string(again) != want {
 		t.Errorf("another layout of the same answer gave %s", again)
 	}
-	if got := s.maskText("tok-12345 and 34567"); got != "tok-12345 and 34567" {
+	if got := s.maskText("tok-12345 and 2345678"); got != "tok-12345 and 2345678" {
 		t.Errorf("text without a whole secret changed: %s", got)
+	}
+}
+
+// A short secret (a webhook secret such as "test" or "e") is hidden where it stands alone,
+// as a value, a word or between punctuation, in any JSON form, but not inside longer
+// words, where hiding it would make every answer and message unreadable.
+func TestShortSecretsAreHiddenWhereTheyStandAlone(t *testing.T) {
+	var s secretSet
+	s.add("test", "e")
+	for text, want := range map[string]string{
+		"test":                                   "***",
+		`{"eventName":"test","n":"e"}`:           `{"eventName":"***","n":"***"}`,
+		"Bearer test.":                           "Bearer ***.",
+		"a-test-b":                               "a-***-b",
+		"line\\ntest\\t":                         "line\\n***\\t",
+		`"test"`:                                 `"***"`,
+		"testing attest tests":                   "testing attest tests",
+		"Webhook fired, but did not meet expect": "Webhook fired, but did not meet expect",
+		"é test":                                 "é ***",
+		"étest":                                  "étest",
+		"test1":                                  "test1",
+	} {
+		if got := s.maskText(text); got != want {
+			t.Errorf("maskText(%q) = %q, want %q", text, got, want)
+		}
+	}
+	if got := s.maskString(`{"eventName":"test","description":"a test from authing"}`); got != `{"description":"a *** from authing","eventName":"***"}` {
+		t.Errorf("maskString: %s", got)
 	}
 }
 

@@ -32,7 +32,7 @@ const (
 		"`~1` stands for `/` and `~0` for `~` in a key; array elements are numbered from 0."
 	equalsDescription = "A map from JSON Pointer to the value that must be there. A JSON string compares as is; " +
 		"any other JSON value compares as its compact JSON text, numbers as the endpoint wrote them: `\"3\"`, `\"true\"`, `\"null\"`, `\"[1,2]\"`. " +
-		"A pointer that is missing from the answer does not equal anything."
+		"A pointer that is missing from the answer does not equal anything. The answer is compared with the secrets the provider hides already hidden (`***`), so an expected value that holds one of them is compared in its hidden form."
 	retryDescription = "Fire again until a firing meets `expect`, to wait for a deploy to go live. Each attempt is a real delivery with its own firing ID. " +
 		"The provider fires again only after an outcome known not to meet the expectations: an answer that fails `expect`, a logged delivery that failed, " +
 		"or Authing saying that the endpoint failed. It never fires again after an outcome that may or may not have happened (MAY HAVE FIRED), " +
@@ -287,11 +287,13 @@ func (e expectation) unmetAnswer(response string, mask func(string) string) []st
 		want := e.equals[p]
 		raw, ok := lookupPointer(response, p)
 		if !ok {
-			problems = append(problems, fmt.Sprintf("equals %q: expected %q; it is missing from the answer", p, want))
+			problems = append(problems, fmt.Sprintf("equals %q: expected %q; it is missing from the answer", p, shown(want, mask)))
 			continue
 		}
-		if got := pointerText(raw); got != want {
-			problems = append(problems, fmt.Sprintf("equals %q: expected %q; got %q", p, want, shown(got, mask)))
+		// The answer comes with the secrets the provider knows hidden: an expected value
+		// that holds one is compared in its hidden form too.
+		if got := pointerText(raw); got != want && got != mask(want) {
+			problems = append(problems, fmt.Sprintf("equals %q: expected %q; got %q", p, shown(want, mask), shown(got, mask)))
 		}
 	}
 	return problems

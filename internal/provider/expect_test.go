@@ -351,3 +351,21 @@ func TestAnErrorQuotingTheRequestHidesItsSecrets(t *testing.T) {
 		t.Fatalf("a request header's value is in the error:\n%s", text)
 	}
 }
+
+// The answer comes with the provider's known secrets hidden; an expected value holding
+// one (a webhook secret such as "test" that an endpoint echoes) is compared in its hidden
+// form, and never shown in the error.
+func TestEqualsComparesSecretsInTheirHiddenForm(t *testing.T) {
+	var m authing.Masker
+	m.Add("test")
+	response := m.Mask(`{"body":{"eventName":"test","note":"a test run"}}`)
+	e := expectation{set: true, equals: map[string]string{"/body/eventName": "test", "/body/note": "a test run"}}
+	if unmet := e.unmetAnswer(response, m.Mask); len(unmet) != 0 {
+		t.Fatalf("the echoed values did not meet expect: %q (answer %s)", unmet, response)
+	}
+	e = expectation{set: true, equals: map[string]string{"/body/eventName": "prod", "/body/missing": "test"}}
+	got := fmt.Sprint(e.unmetAnswer(response, m.Mask))
+	if !strings.Contains(got, `equals "/body/eventName": expected "prod"; got "***"`) || !strings.Contains(got, `equals "/body/missing": expected "***"; it is missing`) {
+		t.Fatalf("unmet: %s", got)
+	}
+}
