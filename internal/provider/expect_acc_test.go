@@ -242,12 +242,13 @@ func TestAccWebhookTrigger_badExpectAndRetryRefused(t *testing.T) {
 	id := env.emu.SeedWebhooks("hook", 1)[0]
 	var steps []resource.TestStep
 	for extra, want := range map[string]string{
-		"  expect = {\n    present = [\"data/version\"]\n  }\n":              `Invalid JSON Pointer.*does not start with "/"`,
-		"  expect = {\n    equals = { \"/a~2\" = \"x\" }\n  }\n":             `Invalid JSON Pointer.*not followed by 0 or 1`,
-		"  expect = {\n    status_codes = [99]\n  }\n":                       `between 100 and 599`,
-		"  retry = {\n    attempts = 101\n  }\n":                             `between 1 and 100`,
-		"  retry = {\n    min_delay = \"soon\"\n  }\n":                       `"soon" is not a duration`,
-		"  retry = {\n    min_delay = \"1m\"\n    max_delay = \"2s\"\n  }\n": `min_delay \(1m0s\) is longer than retry.max_delay \(2s`,
+		"  expect = {\n    present = [\"data/version\"]\n  }\n":                                                 `Invalid JSON Pointer.*does not start with "/"`,
+		"  expect = {\n    equals = { \"/a~2\" = \"x\" }\n  }\n":                                                `Invalid JSON Pointer.*not followed by 0 or 1`,
+		"  expect = {\n    status_codes = [99]\n  }\n":                                                          `between 100 and 599`,
+		"  retry = {\n    attempts = 101\n  }\n":                                                                `between 1 and 100`,
+		"  request_headers = { \"idempotency-key\" = \"mine\" }\n  expect = {\n    status_codes = [200]\n  }\n": `Own Idempotency-Key header with expect\.status_codes.*Remove the header`,
+		"  retry = {\n    min_delay = \"soon\"\n  }\n":                                                          `"soon" is not a duration`,
+		"  retry = {\n    min_delay = \"1m\"\n    max_delay = \"2s\"\n  }\n":                                    `min_delay \(1m0s\) is longer than retry.max_delay \(2s`,
 	} {
 		steps = append(steps, resource.TestStep{Config: env.config(triggerConfig(id, extra)), PlanOnly: true, ExpectError: wrapped(`(?s)` + want)})
 	}

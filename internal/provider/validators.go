@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/authing/terraform-provider-authing/internal/authing"
@@ -296,4 +297,60 @@ var rfc3339Validator = stringCheck{
 		}
 		return nil
 	},
+}
+
+// ownIdempotencyKeyValidator checks a trigger's own Idempotency-Key header against what
+// needs the firing ID there (the provider sends the firing ID in that header unless
+// request_headers sets it): see checkOwnIdempotencyKey.
+type ownIdempotencyKeyValidator struct{}
+
+func (ownIdempotencyKeyValidator) Description(context.Context) string {
+	return "an own " + authing.FiringIDHeader + " header cannot go with expect.status_codes"
+}
+
+func (v ownIdempotencyKeyValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (ownIdempotencyKeyValidator) ValidateMap(ctx context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	resp.Diagnostics.Append(checkOwnIdempotencyKey(ctx, req.Config, req.ConfigValue)...)
+}
+
+// checkOwnIdempotencyKey refuses request headers that set Idempotency-Key together with
+// expect.status_codes: the delivery's status is read from Authing's logs by the firing ID
+// that header carries, so it could never be read and every firing would fail, firing
+// again on every apply. With retry, it warns that every attempt carries the same key.
+func checkOwnIdempotencyKey(ctx context.Context, config tfsdk.Config, headers types.Map) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if headers.IsNull() || headers.IsUnknown() {
+		return nil
+	}
+	var own string
+	for name := range headers.Elements() {
+		if strings.EqualFold(name, authing.FiringIDHeader) {
+			own = name
+		}
+	}
+	if own == "" {
+		return nil
+	}
+	at := path.Root("request_headers").AtMapKey(own)
+	var codes types.Set
+	var attempts types.Int64
+	diags.Append(config.GetAttribute(ctx, path.Root("expect").AtName("status_codes"), &codes)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("retry").AtName("attempts"), &attempts)...)
+	if diags.HasError() {
+		return diags
+	}
+	if !codes.IsNull() {
+		diags.AddAttributeError(at, "Own "+authing.FiringIDHeader+" header with expect.status_codes",
+			"request_headers sets "+authing.FiringIDHeader+", the header the provider sends each firing's ID in. expect.status_codes reads the endpoint's status from Authing's delivery logs, "+
+				"where the firing is found by that ID, so with your own value the status could never be read: every firing would fail, and fire again on the next apply.\n\n"+
+				"Remove the header (each firing then carries a unique firing ID, which receivers can de-duplicate by), or remove status_codes and check the answer with present or equals.")
+	} else if !attempts.IsNull() && !attempts.IsUnknown() && attempts.ValueInt64() > 1 {
+		diags.AddAttributeWarning(at, "Every retry attempt carries the same "+authing.FiringIDHeader,
+			"request_headers sets "+authing.FiringIDHeader+", so each attempt of retry is sent with this same value, and a receiver that de-duplicates by it ignores every attempt after the first. "+
+				"Remove the header to give each attempt its own firing ID.")
+	}
+	return diags
 }

@@ -318,3 +318,35 @@ func TestBadRetryValuesAreReportedOnce(t *testing.T) {
 		})
 	}
 }
+
+// A request's own Idempotency-Key header leaves the firing without its firing ID: with
+// expect.status_codes it is refused (the status could never be read); with retry it is
+// a warning (every attempt carries the same key); alone, it is the user's choice.
+func TestOwnIdempotencyKeyHeader(t *testing.T) {
+	p := newProtocolServer(t)
+	headers := strMap(map[string]string{"Idempotency-Key": "mine"})
+	retryType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"attempts": tftypes.Number, "min_delay": tftypes.String, "max_delay": tftypes.String}}
+	retry := tftypes.NewValue(retryType, map[string]tftypes.Value{
+		"attempts": tftypes.NewValue(tftypes.Number, 3), "min_delay": tftypes.NewValue(tftypes.String, nil), "max_delay": tftypes.NewValue(tftypes.String, nil),
+	})
+	expectType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"status_codes": tftypes.Set{ElementType: tftypes.Number}, "present": tftypes.List{ElementType: tftypes.String}, "equals": tftypes.Map{ElementType: tftypes.String},
+	}}
+	expect := tftypes.NewValue(expectType, map[string]tftypes.Value{
+		"status_codes": tftypes.NewValue(tftypes.Set{ElementType: tftypes.Number}, []tftypes.Value{tftypes.NewValue(tftypes.Number, 200)}),
+		"present":      tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, nil),
+		"equals":       tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, nil),
+	})
+	diags := p.validateResource("authing_webhook_trigger", map[string]tftypes.Value{"webhook_id": str("w"), "request_headers": headers, "expect": expect})()
+	if got := errorText(diags); !strings.Contains(got, "Own Idempotency-Key header with expect.status_codes") {
+		t.Fatalf("with status_codes: %q", got)
+	}
+	diags = p.validateResource("authing_webhook_trigger", map[string]tftypes.Value{"webhook_id": str("w"), "request_headers": headers, "retry": retry})()
+	if got := warnings(diags); errorText(diags) != "" || !strings.Contains(got, "Every retry attempt carries the same Idempotency-Key") {
+		t.Fatalf("with retry: errors %q, warnings %q", errorText(diags), got)
+	}
+	diags = p.validateResource("authing_webhook_trigger", map[string]tftypes.Value{"webhook_id": str("w"), "request_headers": headers})()
+	if errorText(diags) != "" || warnings(diags) != "" {
+		t.Fatalf("alone: %q %q", errorText(diags), warnings(diags))
+	}
+}

@@ -57,7 +57,7 @@ func (a *webhookTriggerAction) Schema(ctx context.Context, _ action.SchemaReques
 				Optional:    true,
 				WriteOnly:   true,
 				ElementType: types.StringType,
-				Validators:  []validator.Map{headersValidator{}},
+				Validators:  []validator.Map{headersValidator{}, ownIdempotencyKeyValidator{}},
 				Description: "Extra HTTP headers Authing adds to the request it sends to the webhook (`requestHeaders`). Write-only: it accepts ephemeral values, " +
 					"such as a token from an ephemeral resource or an `ephemeral = true` variable, and is never stored. " +
 					"A value of 8 characters or more that is named like a credential or is not plain lower-case words is hidden as `***` from an echo of it in the progress line and in `expect` errors.",
@@ -89,11 +89,18 @@ func (a *webhookTriggerAction) Configure(_ context.Context, req action.Configure
 // invokes the action changes.
 func (a *webhookTriggerAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
 	var body types.String
+	var headers types.Map
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("request_body"), &body)...)
-	if resp.Diagnostics.HasError() || body.IsNull() || body.IsUnknown() {
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("request_headers"), &headers)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(jsonObjectValidator.check(path.Root("request_body"), body.ValueString())...)
+	if !body.IsNull() && !body.IsUnknown() {
+		resp.Diagnostics.Append(jsonObjectValidator.check(path.Root("request_body"), body.ValueString())...)
+	}
+	// Headers from an ephemeral value were unknown when the validator ran: its error is
+	// given here (its warning, given at validate otherwise, is not repeated).
+	resp.Diagnostics.Append(checkOwnIdempotencyKey(ctx, req.Config, headers).Errors()...)
 }
 
 func (a *webhookTriggerAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {

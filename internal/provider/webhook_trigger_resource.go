@@ -75,7 +75,7 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"request_headers": schema.MapAttribute{
 				Optional:      true,
 				ElementType:   types.StringType,
-				Validators:    []validator.Map{headersValidator{}},
+				Validators:    []validator.Map{headersValidator{}, ownIdempotencyKeyValidator{}},
 				Description:   "Extra HTTP headers Authing adds to the request it sends to the webhook (`requestHeaders`). Changing them fires again (going between no map and an empty one does not). They are kept in state like every input; pass credentials through a `sensitive` variable so that plans hide them.",
 				PlanModifiers: []planmodifier.Map{requiresReplaceUnlessNoKeys},
 			},
