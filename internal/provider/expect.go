@@ -24,7 +24,7 @@ const (
 	expectDescription = "What a firing must show to count as done. A firing that does not show it is a failed firing: " +
 		"the webhook fired (each attempt is a real delivery), and the error lists every unmet expectation with what was expected and what came, and names each firing ID. " +
 		"Without `expect`, a firing counts as done unless Authing reports its delivery as failed."
-	statusCodesDescription = "The endpoint's HTTP status must be one of these. Authing's trigger answer does not carry the status, " +
+	statusCodesDescription = "The endpoint's HTTP status must be one of these (each from 100 to 599). Authing's trigger answer does not carry the status, " +
 		"so the provider reads it from the webhook's delivery logs, by the firing ID, within the time the firing has left (`timeouts`): " +
 		"logs that do not show the delivery in time leave the status unknown, which is an unmet expectation, never a pass. Without `status_codes`, no logs are read. " +
 		"A delivery Authing reports as failed meets the expectations only when `status_codes` lists the status it logged."
@@ -89,7 +89,7 @@ func (r retrySpec) delay(n int) time.Duration {
 func retryPolicy(m retryModel, at path.Path) (retrySpec, diag.Diagnostics) {
 	r, diags := parseRetry(m, at)
 	if !diags.HasError() {
-		diags.Append(checkDelayOrder(r, at)...)
+		diags.Append(checkDelayOrder(r, !m.MaxDelay.IsNull(), at)...)
 	}
 	return r, diags
 }
@@ -122,11 +122,16 @@ func parseRetry(m retryModel, at path.Path) (retrySpec, diag.Diagnostics) {
 	return r, diags
 }
 
-// checkDelayOrder refuses a min_delay longer than max_delay, defaults included.
-func checkDelayOrder(r retrySpec, at path.Path) diag.Diagnostics {
+// checkDelayOrder refuses a min_delay longer than max_delay, defaults included; maxSet
+// says whether max_delay was configured.
+func checkDelayOrder(r retrySpec, maxSet bool, at path.Path) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if r.minDelay > r.maxDelay {
-		diags.AddAttributeError(at, "Invalid retry delays", fmt.Sprintf("retry.min_delay (%s) is longer than retry.max_delay (%s; the default is %s). Make min_delay at most max_delay.", r.minDelay, r.maxDelay, defaultMaxDelay))
+		maxText := r.maxDelay.String()
+		if !maxSet {
+			maxText = "unset, so its default, " + maxText
+		}
+		diags.AddAttributeError(at, "Invalid retry delays", fmt.Sprintf("retry.min_delay (%s) is longer than retry.max_delay (%s). Make min_delay at most max_delay.", r.minDelay, maxText))
 	}
 	return diags
 }

@@ -158,5 +158,5 @@ func (retryDelaysValidator) ValidateObject(ctx context.Context, req validator.Ob
 	if diags.HasError() {
 		return // A bad attempts or delay is reported once, by its own attribute's validator.
 	}
-	resp.Diagnostics.Append(checkDelayOrder(r, req.Path)...)
+	resp.Diagnostics.Append(checkDelayOrder(r, !m.MaxDelay.IsNull(), req.Path)...)
 }

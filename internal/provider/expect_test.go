@@ -85,7 +85,7 @@ func TestRetryDelaysDoubleUpToTheCap(t *testing.T) {
 		{retryModel{Attempts: types.Int64Value(101), MinDelay: types.StringNull(), MaxDelay: types.StringNull()}, "between 1 and 100"},
 		{retryModel{Attempts: types.Int64Null(), MinDelay: types.StringValue("2"), MaxDelay: types.StringNull()}, `"2" is not a duration`},
 		{retryModel{Attempts: types.Int64Null(), MinDelay: types.StringValue("-1s"), MaxDelay: types.StringNull()}, "negative"},
-		{retryModel{Attempts: types.Int64Null(), MinDelay: types.StringValue("1m"), MaxDelay: types.StringNull()}, "longer than retry.max_delay (30s"},
+		{retryModel{Attempts: types.Int64Null(), MinDelay: types.StringValue("1m"), MaxDelay: types.StringNull()}, "longer than retry.max_delay (unset, so its default, 30s)"},
 	} {
 		if _, diags := retryPolicy(tt.m, path.Root("retry")); !strings.Contains(diagText(diags), tt.want) {
 			t.Errorf("%+v: got %q, want %q", tt.m, diagText(diags), tt.want)

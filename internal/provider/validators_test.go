@@ -315,6 +315,9 @@ func TestBadRetryValuesAreReportedOnce(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("errors %q, want %q: %s", got, want, errorText(diags))
 			}
+			if strings.Contains(tt.name, "default") && !strings.Contains(errorText(diags), "retry.max_delay (unset, so its default, 30s)") {
+				t.Fatalf("the error does not say max_delay was unset: %s", errorText(diags))
+			}
 		})
 	}
 }

@@ -282,8 +282,8 @@ func replay(ctx context.Context, client *authing.Client, w replayWindow, progres
 			toReplay++
 		}
 	}
-	progress("Read %d deliveries in %d pages: %d failed deliveries of real events to replay, %d already replayed%s",
-		len(logs), pages, toReplay, total-toReplay, skippedText(plan.Skipped))
+	progress("Read %s in %s: %d failed deliveries of real events to replay, %d already replayed%s",
+		count(len(logs), "delivery", "deliveries"), count(pages, "page", "pages"), toReplay, total-toReplay, skippedText(plan.Skipped))
 	if toReplay > w.max {
 		diags.AddAttributeError(path.Root("max"), "Too many deliveries to replay",
 			fmt.Sprintf("Webhook %s has %d failed deliveries of real events to replay from %s to %s, more than max (%d), so nothing was replayed. "+
@@ -427,4 +427,12 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// count is n with the noun that goes with it: "1 page", "2 pages".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

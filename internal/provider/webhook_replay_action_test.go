@@ -399,3 +399,11 @@ func TestReplayAction_endpointFailureUnconfirmedByTheLogsIsAFailure(t *testing.T
 		t.Fatalf("got %q\n%s", got, strings.Join(progress, "\n"))
 	}
 }
+
+func TestCountAgreesWithItsNumber(t *testing.T) {
+	for n, want := range map[int]string{0: "0 pages", 1: "1 page", 2: "2 pages", 12: "12 pages"} {
+		if got := count(n, "page", "pages"); got != want {
+			t.Errorf("count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -59,7 +59,7 @@ func (a *webhookTriggerAction) Schema(ctx context.Context, _ action.SchemaReques
 				ElementType: types.StringType,
 				Validators:  []validator.Map{headersValidator{}, ownIdempotencyKeyValidator{}},
 				Description: "Extra HTTP headers Authing adds to the request it sends to the webhook (`requestHeaders`). Write-only: it accepts ephemeral values, " +
-					"such as a token from an ephemeral resource or an `ephemeral = true` variable, and is never stored. " +
+					"such as a token from an ephemeral resource or an `ephemeral = true` variable, and is not kept in state. A saved plan (`terraform plan -out`) holds the action's configuration, except ephemeral values: give secrets as ephemeral values. " +
 					"A value of 8 characters or more that is named like a credential or is not plain lower-case words is hidden as `***` from an echo of it in the progress line and in `expect` errors.",
 			},
 			"request_body": schema.StringAttribute{
@@ -67,7 +67,7 @@ func (a *webhookTriggerAction) Schema(ctx context.Context, _ action.SchemaReques
 				WriteOnly:  true,
 				Validators: []validator.String{jsonObjectValidator},
 				Description: "JSON object Authing sends as the webhook's body (`requestBody`), usually built with `jsonencode()`. Unset, Authing sends its own test event. " +
-					"Write-only: it accepts ephemeral values and is never stored. Text that is not JSON is refused at plan, saying where it breaks and never showing the value; " +
+					"Write-only: it accepts ephemeral values and is not kept in state (a saved plan holds it unless it is ephemeral, as for `request_headers`). Text that is not JSON is refused at plan, saying where it breaks and never showing the value; " +
 					"its strings that may be secrets (as for `request_headers`) are hidden from an echo of them in progress and `expect` errors.",
 			},
 			"expect": expectActionAttribute(),
