@@ -57,7 +57,7 @@ func retryResourceAttribute() resourceschema.SingleNestedAttribute {
 	return resourceschema.SingleNestedAttribute{
 		Optional:    true,
 		Description: retryDescription + " `attempts` says how many firings were made. Changing `retry` is an update in place and fires nothing: it says how to reach a firing, and the recorded one was reached.",
-		Validators:  []validator.Object{retryDelaysValidator{}},
+		Validators:  []validator.Object{retryDelaysValidator{timeout: "create"}},
 		Attributes: map[string]resourceschema.Attribute{
 			"attempts":  resourceschema.Int64Attribute{Optional: true, Validators: attemptsValidators, Description: attemptsDescription},
 			"min_delay": resourceschema.StringAttribute{Optional: true, Validators: delayValidators, Description: minDelayDescription},
@@ -70,7 +70,7 @@ func retryActionAttribute() actionschema.SingleNestedAttribute {
 	return actionschema.SingleNestedAttribute{
 		Optional:    true,
 		Description: retryDescription + " The action reports each attempt in its progress.",
-		Validators:  []validator.Object{retryDelaysValidator{}},
+		Validators:  []validator.Object{retryDelaysValidator{timeout: "invoke"}},
 		Attributes: map[string]actionschema.Attribute{
 			"attempts":  actionschema.Int64Attribute{Optional: true, Validators: attemptsValidators, Description: attemptsDescription},
 			"min_delay": actionschema.StringAttribute{Optional: true, Validators: delayValidators, Description: minDelayDescription},
@@ -132,18 +132,20 @@ func parseDelay(v string) (time.Duration, error) {
 	return d, nil
 }
 
-// retryDelaysValidator refuses a min_delay longer than max_delay, defaults included.
-type retryDelaysValidator struct{}
+// retryDelaysValidator refuses a min_delay longer than max_delay, defaults included, and,
+// with more than one attempt, a min_delay that leaves no time for a second attempt within
+// the operation's timeout (timeouts.<timeout>, default 2m).
+type retryDelaysValidator struct{ timeout string }
 
 func (retryDelaysValidator) Description(context.Context) string {
-	return "min_delay must not be longer than max_delay"
+	return "min_delay must not be longer than max_delay, nor than the timeout when attempts is more than 1"
 }
 
 func (v retryDelaysValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (retryDelaysValidator) ValidateObject(ctx context.Context, req validator.ObjectRequest, resp *validator.ObjectResponse) {
+func (v retryDelaysValidator) ValidateObject(ctx context.Context, req validator.ObjectRequest, resp *validator.ObjectResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
@@ -159,4 +161,24 @@ func (retryDelaysValidator) ValidateObject(ctx context.Context, req validator.Ob
 		return // A bad attempts or delay is reported once, by its own attribute's validator.
 	}
 	resp.Diagnostics.Append(checkDelayOrder(r, !m.MaxDelay.IsNull(), req.Path)...)
+	if r.attempts < 2 || resp.Diagnostics.HasError() {
+		return
+	}
+	var configured types.String
+	if diags := req.Config.GetAttribute(ctx, path.Root("timeouts").AtName(v.timeout), &configured); diags.HasError() || configured.IsUnknown() {
+		return
+	}
+	timeout, name := defaultTimeout, "timeouts."+v.timeout+", unset, so its default"
+	if !configured.IsNull() {
+		d, err := time.ParseDuration(configured.ValueString())
+		if err != nil {
+			return // The timeouts block reports it.
+		}
+		timeout, name = d, "timeouts."+v.timeout
+	}
+	if r.minDelay >= timeout {
+		resp.Diagnostics.AddAttributeError(req.Path.AtName("min_delay"), "Invalid retry delays",
+			fmt.Sprintf("retry.min_delay (%s) is not shorter than %s (%s), so no attempt after the first could start in time, though retry.attempts is %d. "+
+				"Lower min_delay, or raise %s.", r.minDelay, name, timeout, r.attempts, "timeouts."+v.timeout))
+	}
 }

@@ -353,3 +353,37 @@ func TestOwnIdempotencyKeyHeader(t *testing.T) {
 		t.Fatalf("alone: %q %q", errorText(diags), warnings(diags))
 	}
 }
+
+// With more than one attempt, a min_delay that is not shorter than the timeout leaves no
+// time for a second attempt: refused at validate, against the configured timeout or its
+// default; with one attempt the delays are never waited, and pass.
+func TestRetryThatCannotFitItsTimeoutIsRefused(t *testing.T) {
+	p := newProtocolServer(t)
+	trigger := p.schema.ResourceSchemas["authing_webhook_trigger"]
+	retryType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"attempts": tftypes.Number, "min_delay": tftypes.String, "max_delay": tftypes.String}}
+	retry := func(attempts int, minDelay string) tftypes.Value {
+		return tftypes.NewValue(retryType, map[string]tftypes.Value{
+			"attempts": tftypes.NewValue(tftypes.Number, attempts), "min_delay": str(minDelay), "max_delay": str("2h"),
+		})
+	}
+	for _, tt := range []struct {
+		name   string
+		config map[string]tftypes.Value
+		want   string // "" when valid
+	}{
+		{"min_delay as long as the timeout", map[string]tftypes.Value{"retry": retry(3, "5s"), "timeouts": timeoutsBlock(t, trigger, map[string]string{"create": "5s"})},
+			`retry.min_delay (5s) is not shorter than timeouts.create (5s), so no attempt after the first could start in time, though retry.attempts is 3`},
+		{"min_delay longer than the default timeout", map[string]tftypes.Value{"retry": retry(2, "1h")},
+			`retry.min_delay (1h0m0s) is not shorter than timeouts.create, unset, so its default (2m0s)`},
+		{"min_delay shorter than the timeout", map[string]tftypes.Value{"retry": retry(3, "4s"), "timeouts": timeoutsBlock(t, trigger, map[string]string{"create": "5s"})}, ""},
+		{"one attempt waits for nothing", map[string]tftypes.Value{"retry": retry(1, "1h")}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.config["webhook_id"] = str("w")
+			got := errorText(p.validateResource("authing_webhook_trigger", tt.config)())
+			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
