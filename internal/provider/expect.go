@@ -329,11 +329,17 @@ func (e expectation) codesText() string {
 	return strings.Join(parts, ", ")
 }
 
-// metByRecord says whether a recorded firing (its response, and its status when one was
-// read) meets e. A status that was not read cannot meet status_codes.
-func (e expectation) metByRecord(response string, status types.Int64) bool {
-	if e.readsStatus() && (status.IsNull() || status.IsUnknown() || !e.statusListed(int(status.ValueInt64()))) {
-		return false
+// unmetByRecord lists what a recorded firing (its response, and its status when one was
+// read) does not meet of e; empty when it meets e. A status that was not read cannot meet
+// status_codes.
+func (e expectation) unmetByRecord(response string, status types.Int64) []string {
+	var unmet []string
+	switch {
+	case !e.readsStatus():
+	case status.IsNull() || status.IsUnknown():
+		unmet = append(unmet, fmt.Sprintf("status_codes: expected one of %s; the recorded firing's status was not read (it is read only when status_codes is set as the webhook fires)", e.codesText()))
+	case !e.statusListed(int(status.ValueInt64())):
+		unmet = append(unmet, fmt.Sprintf("status_codes: expected one of %s; the recorded firing's status is %d", e.codesText(), status.ValueInt64()))
 	}
-	return len(e.unmetAnswer(response, func(s string) string { return s })) == 0
+	return append(unmet, e.unmetAnswer(response, func(s string) string { return s })...)
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -49,5 +50,14 @@ func (expectRequiresReplaceUnlessMet) PlanModifyObject(ctx context.Context, req 
 	var status types.Int64
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("response"), &response)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status_code"), &status)...)
-	resp.RequiresReplace = response.IsNull() || !exp.metByRecord(response.ValueString(), status)
+	if response.IsNull() {
+		resp.RequiresReplace = true
+		return
+	}
+	if unmet := exp.unmetByRecord(response.ValueString(), status); len(unmet) > 0 {
+		resp.RequiresReplace = true
+		resp.Diagnostics.AddAttributeWarning(req.Path, "The new expect fires the webhook again",
+			"The firing recorded in state does not meet the changed expect, so this plan replaces it, and the apply makes a real delivery:\n  - "+
+				strings.Join(unmet, "\n  - ")+"\n\nTo keep the recorded firing, change expect back, or to what its response and status_code meet.")
+	}
 }
