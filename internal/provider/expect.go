@@ -26,7 +26,7 @@ const (
 		"Without `expect`, a firing counts as done unless Authing reports its delivery as failed."
 	statusCodesDescription = "The endpoint's HTTP status must be one of these (each from 100 to 599). Authing's trigger answer does not carry the status, " +
 		"so the provider reads it from the webhook's delivery logs, by the firing ID, within the time the firing has left (`timeouts`): " +
-		"logs that do not show the delivery in time leave the status unknown, which is an unmet expectation, never a pass. Without `status_codes`, no logs are read. " +
+		"logs that do not show the delivery in time leave the status unknown, which is an unmet expectation, never a pass. Without `status_codes`, no logs are read, nor when the answer already fails `present` or `equals`. " +
 		"A delivery Authing reports as failed meets the expectations only when `status_codes` lists the status it logged."
 	presentDescription = "JSON Pointers (RFC 6901, such as `\"/data/version\"`) that must exist in the endpoint's answer (`response`). " +
 		"`~1` stands for `/` and `~0` for `~` in a key; array elements are numbered from 0."

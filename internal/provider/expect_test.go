@@ -369,3 +369,22 @@ func TestEqualsComparesSecretsInTheirHiddenForm(t *testing.T) {
 		t.Fatalf("unmet: %s", got)
 	}
 }
+
+// An answer that fails present or equals is a known failure even when the logs do not
+// show the status in time: retry fires again, and the error says it did not meet expect.
+func TestAnAnswerThatFailsIsKnownWithoutItsStatus(t *testing.T) {
+	e := newRunEnv(t, &flakyReceiver{}, emulator.Options{LogDelay: time.Hour})
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	exp := expectation{set: true, statusCodes: []int{200}, equals: map[string]string{"/data/version": "v9"}}
+	_, progress, text := e.run(ctx, exp, retrySpec{attempts: 2, minDelay: time.Millisecond, maxDelay: time.Millisecond})
+	if n := len(e.receiver.deliveries()); n != 2 {
+		t.Fatalf("%d deliveries, want 2: the failing answer is known, so retry fires again", n)
+	}
+	if len(progress) != 1 || !strings.Contains(progress[0], `the answer did not meet expect (equals "/data/version": expected "v9"; got "v2")`) {
+		t.Fatalf("progress %q", progress)
+	}
+	if !strings.HasPrefix(text, "Webhook fired, but did not meet expect") || strings.Contains(text, "may have met") {
+		t.Fatalf("got %s", text)
+	}
+}

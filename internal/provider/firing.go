@@ -77,6 +77,9 @@ type observation struct {
 	failedShort string
 	// statusMissing, when set, says why the status that status_codes asks for is unknown.
 	statusMissing string
+	// statusSkipped is true when the status was not read because the answer already
+	// fails present or equals: the firing is known not to meet the expectations.
+	statusSkipped bool
 }
 
 // firingRun is one call's firings: the webhook, what the user expects, how often to try,
@@ -247,7 +250,12 @@ func (r firingRun) fireOnce(ctx context.Context, firingID string) (observation, 
 	switch {
 	case err == nil:
 		obs.response = result.Response
-		if r.expect.readsStatus() {
+		switch {
+		case !r.expect.readsStatus():
+		case len(r.expect.unmetAnswer(obs.response, r.mask)) > 0:
+			// Known to fail already: the logs are not waited for.
+			obs.statusSkipped = true
+		default:
 			r.readStatus(ctx, &obs, carried)
 		}
 		return obs, diags
@@ -339,6 +347,8 @@ func (r firingRun) judge(obs observation) (unmet []string, reason string, known 
 		failedNote = " (" + obs.failed + ")"
 	}
 	switch {
+	case obs.statusSkipped:
+		// The answer's unmet expectations say it all.
 	case obs.statusMissing != "":
 		unmet = append(unmet, fmt.Sprintf("status_codes: expected one of %s; the status is unknown: %s%s", e.codesText(), obs.statusMissing, failedNote))
 		reason = "the endpoint's status is unknown"
@@ -364,8 +374,13 @@ func (r firingRun) judge(obs observation) (unmet []string, reason string, known 
 		}
 	}
 	answer := e.unmetAnswer(obs.response, r.mask)
-	if len(answer) > 0 && reason == "" {
-		reason = fmt.Sprintf("the answer did not meet expect (%s)", answer[0])
+	if len(answer) > 0 {
+		// An answer that fails present or equals is known not to meet the expectations,
+		// whatever its status.
+		known = true
+		if reason == "" || obs.statusMissing != "" {
+			reason = fmt.Sprintf("the answer did not meet expect (%s)", answer[0])
+		}
 	}
 	return append(unmet, answer...), reason, known
 }

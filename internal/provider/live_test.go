@@ -172,6 +172,7 @@ var liveSkips = map[string]string{
 	"TestASharedEventListReadOutlivesItsFirstCaller":                     "injects a slow answer into the emulator and counts its requests",
 	"TestAnErrorQuotingTheRequestHidesItsSecrets":                        "injects a refusal into the emulator",
 	"TestRecordedResponseHidesEchoedCredentials":                         "its endpoint must be reachable from the emulator (a local echo server)",
+	"TestAnAnswerThatFailsIsKnownWithoutItsStatus":                       "delays the emulator's logs",
 	"TestEveryReadOfAStalledServerEndsAtItsTimeout":                      "injects stalled answers at the emulator",
 	"TestWriteOnlySecretIsSentByTheApplyThatBringsItIn":                  "reads the secret the emulator holds",
 	"TestAccWebhookTrigger_emptyMapIsNoMap":                              "counts deliveries at the emulator",
