@@ -9,6 +9,7 @@ import (
 	"io"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -70,18 +71,72 @@ func (s *secretSet) escapedPatterns() ([]string, []*regexp.Regexp) {
 // in every word that holds it would make every answer and message unreadable ("W***bhook").
 const shortSecret = 8
 
-// standsAlone reports whether text[start:end] is not part of a longer word: the
-// characters around it are not letters or digits (a letter that ends a JSON escape such
-// as \n counts as a separator).
-func standsAlone(text string, start, end int) bool {
-	if before, size := utf8.DecodeLastRuneInString(text[:start]); size > 0 && isWordRune(before) {
-		escaped := start >= 2 && text[start-2] == '\\' && strings.ContainsRune("bfnrt", before)
-		if !escaped {
-			return false
+// standsAlone reports whether text[start:end], an occurrence of secret, is not part of a
+// longer word: where the secret begins or ends with a letter or digit, the character
+// next to it there is not one. A JSON escape next to it (\n, \u0026) counts as the
+// character it stands for.
+func standsAlone(text string, start, end int, secret string) bool {
+	first, _ := utf8.DecodeRuneInString(secret)
+	last, _ := utf8.DecodeLastRuneInString(secret)
+	return (!isWordRune(first) || !isWordRune(runeBefore(text, start))) &&
+		(!isWordRune(last) || !isWordRune(runeAfter(text, end)))
+}
+
+// runeBefore is the character that ends text[:i], a JSON escape read as what it stands
+// for; -1 at the start of text.
+func runeBefore(text string, i int) rune {
+	if i >= 6 && text[i-6] == '\\' && text[i-5] == 'u' {
+		if v, err := strconv.ParseUint(text[i-4:i], 16, 32); err == nil {
+			return rune(v)
 		}
 	}
-	after, size := utf8.DecodeRuneInString(text[end:])
-	return size == 0 || !isWordRune(after)
+	if i >= 2 && text[i-2] == '\\' && strings.ContainsRune("bfnrt", rune(text[i-1])) {
+		return '\n' // a control character: not part of a word
+	}
+	r, size := utf8.DecodeLastRuneInString(text[:i])
+	if size == 0 {
+		return -1
+	}
+	return r
+}
+
+// runeAfter is the character that begins text[i:], a \u escape read as what it stands
+// for; -1 at the end of text.
+func runeAfter(text string, i int) rune {
+	if len(text) >= i+6 && text[i] == '\\' && text[i+1] == 'u' {
+		if v, err := strconv.ParseUint(text[i+2:i+6], 16, 32); err == nil {
+			return rune(v)
+		}
+	}
+	r, size := utf8.DecodeRuneInString(text[i:])
+	if size == 0 {
+		return -1
+	}
+	return r
+}
+
+// occurrences returns the spans of secret in text that find locates (the secret as is,
+// or its pattern), without overlaps. An occurrence of a short secret that does not stand
+// alone is passed over, and the search goes on from its next character, so that it hides
+// no occurrence that does.
+func occurrences(text, secret string, find func(string) []int) [][]int {
+	short := utf8.RuneCountInString(secret) < shortSecret
+	var out [][]int
+	for at := 0; at < len(text); {
+		loc := find(text[at:])
+		if loc == nil {
+			break
+		}
+		start, end := at+loc[0], at+loc[1]
+		if short && !standsAlone(text, start, end, secret) {
+			_, size := utf8.DecodeRuneInString(text[start:])
+			at = start + max(size, 1)
+			continue
+		}
+		out = append(out, []int{start, end})
+		at = max(end, start+1)
+	}
+	return out
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
@@ -104,31 +159,21 @@ func (s *secretSet) maskText(text string) string {
 		return text
 	}
 	var spans [][]int
-	keep := func(v string, found [][]int) {
-		if utf8.RuneCountInString(v) < shortSecret {
-			found = slices.DeleteFunc(found, func(sp []int) bool { return !standsAlone(text, sp[0], sp[1]) })
-		}
-		spans = append(spans, found...)
-	}
 	if !strings.ContainsRune(text, '\\') {
 		// Every escaped form has a backslash: without one, only the secrets as they are
 		// can be there, and finding them needs no pattern.
 		for _, v := range values {
-			var found [][]int
-			for at := 0; ; {
-				i := strings.Index(text[at:], v)
-				if i < 0 {
-					break
+			spans = append(spans, occurrences(text, v, func(s string) []int {
+				if i := strings.Index(s, v); i >= 0 {
+					return []int{i, i + len(v)}
 				}
-				found = append(found, []int{at + i, at + i + len(v)})
-				at += i + len(v)
-			}
-			keep(v, found)
+				return nil
+			})...)
 		}
 	} else {
 		values, patterns := s.escapedPatterns()
 		for i, p := range patterns {
-			keep(values[i], p.FindAllStringIndex(text, -1))
+			spans = append(spans, occurrences(text, values[i], p.FindStringIndex)...)
 		}
 	}
 	if len(spans) == 0 {

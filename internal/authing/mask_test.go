@@ -235,6 +235,11 @@ func TestShortSecretsAreHiddenWhereTheyStandAlone(t *testing.T) {
 		"é test":                                 "é ***",
 		"étest":                                  "étest",
 		"test1":                                  "test1",
+		`a\u0026test`:                            `a\u0026***`,
+		`x\u0020test\u002e`:                      `x\u0020***\u002e`,
+		`\u0041test`:                             `\u0041test`,
+		`test\u0041 test`:                        `test\u0041 ***`,
+		"attest test":                            "attest ***",
 	} {
 		if got := s.maskText(text); got != want {
 			t.Errorf("maskText(%q) = %q, want %q", text, got, want)
@@ -242,6 +247,15 @@ func TestShortSecretsAreHiddenWhereTheyStandAlone(t *testing.T) {
 	}
 	if got := s.maskString(`{"eventName":"test","description":"a test from authing"}`); got != `{"description":"a *** from authing","eventName":"***"}` {
 		t.Errorf("maskString: %s", got)
+	}
+	// A secret that begins or ends with punctuation is hidden next to a word on that side,
+	// and an occurrence inside a word hides no later one that stands alone.
+	var p secretSet
+	p.add("p@ss", "-x!", "a-a")
+	for text, want := range map[string]string{"user:p@ss": "user:***", "userp@ss": "userp@ss", "a-x!": "a***", "x-x!y": "x***y", "ba-a-a": "ba-***", "p@ssword": "p@ssword"} {
+		if got := p.maskText(text); got != want {
+			t.Errorf("maskText(%q) = %q, want %q", text, got, want)
+		}
 	}
 }
 

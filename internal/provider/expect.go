@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -16,6 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/authing/terraform-provider-authing/internal/authing"
 )
 
 // The descriptions of expect and retry, shared by the resource and the action so that the
@@ -32,7 +35,7 @@ const (
 		"`~1` stands for `/` and `~0` for `~` in a key; array elements are numbered from 0."
 	equalsDescription = "A map from JSON Pointer to the value that must be there. A JSON string compares as is; " +
 		"any other JSON value compares as its compact JSON text, numbers as the endpoint wrote them: `\"3\"`, `\"true\"`, `\"null\"`, `\"[1,2]\"`. " +
-		"A pointer that is missing from the answer does not equal anything. The answer is compared with the secrets the provider hides already hidden (`***`), so an expected value that holds one of them is compared in its hidden form."
+		"A pointer that is missing from the answer does not equal anything. The answer is compared with the secrets the provider hides already hidden (`***`), so an expected value that holds one of them is compared in its hidden form (and is met by any hidden secret in that place)."
 	retryDescription = "Fire again until a firing meets `expect`, to wait for a deploy to go live. Each attempt is a real delivery with its own firing ID. " +
 		"The provider fires again only after an outcome known not to meet the expectations: an answer that fails `expect`, a logged delivery that failed, " +
 		"or Authing saying that the endpoint failed. It never fires again after an outcome that may or may not have happened (MAY HAVE FIRED), " +
@@ -341,5 +344,24 @@ func (e expectation) unmetByRecord(response string, status types.Int64) []string
 	case !e.statusListed(int(status.ValueInt64())):
 		unmet = append(unmet, fmt.Sprintf("status_codes: expected one of %s; the recorded firing's status is %d", e.codesText(), status.ValueInt64()))
 	}
-	return append(unmet, e.unmetAnswer(response, func(s string) string { return s })...)
+	for _, p := range e.present {
+		if _, ok := lookupPointer(response, p); !ok {
+			unmet = append(unmet, fmt.Sprintf("present %q: the recorded answer has nothing there", p))
+		}
+	}
+	// The expected values are not shown: they may come from a sensitive variable, and the
+	// plan cannot hide them.
+	for _, p := range slices.Sorted(maps.Keys(e.equals)) {
+		raw, ok := lookupPointer(response, p)
+		switch got := pointerText(raw); {
+		case !ok:
+			unmet = append(unmet, fmt.Sprintf("equals %q: the recorded answer has nothing there", p))
+		case got == e.equals[p]:
+		case strings.Contains(got, authing.SecretMarker):
+			unmet = append(unmet, fmt.Sprintf("equals %q: the recorded answer hides its value there (%s), so it cannot be compared at plan", p, authing.SecretMarker))
+		default:
+			unmet = append(unmet, fmt.Sprintf("equals %q: the recorded answer has %q there, another value", p, shown(got, func(s string) string { return s })))
+		}
+	}
+	return unmet
 }

@@ -22,7 +22,7 @@ func TestChangedExpectSaysWhyItFiresAgain(t *testing.T) {
 	(&webhookTriggerResource{}).Schema(ctx, resource.SchemaRequest{}, &sch)
 	objType := sch.Schema.Type().TerraformType(ctx)
 	state := tfsdk.State{Schema: sch.Schema, Raw: tftypes.NewValue(objType, nil)}
-	for p, v := range map[string]attr.Value{"webhook_id": types.StringValue("w"), "response": types.StringValue(`{"data":{"version":"v2"}}`), "status_code": types.Int64Value(200)} {
+	for p, v := range map[string]attr.Value{"webhook_id": types.StringValue("w"), "response": types.StringValue(`{"data":{"token":"***","version":"v2"}}`), "status_code": types.Int64Value(200)} {
 		if d := state.SetAttribute(ctx, path.Root(p), v); d.HasError() {
 			t.Fatal(d)
 		}
@@ -43,6 +43,12 @@ func TestChangedExpectSaysWhyItFiresAgain(t *testing.T) {
 			"equals": types.MapValueMust(types.StringType, map[string]attr.Value{"/data/version": types.StringValue(version)}),
 		})
 	}
+	expectAt := func(pointer, value string) types.Object {
+		return types.ObjectValueMust(expectTypes, map[string]attr.Value{
+			"status_codes": types.SetNull(types.Int64Type), "present": types.ListNull(types.StringType),
+			"equals": types.MapValueMust(types.StringType, map[string]attr.Value{pointer: types.StringValue(value)}),
+		})
+	}
 	old := expect(nil, "v2")
 	for _, tt := range []struct {
 		name    string
@@ -51,8 +57,9 @@ func TestChangedExpectSaysWhyItFiresAgain(t *testing.T) {
 		warning string
 	}{
 		{"still met", expect([]int64{200, 204}, "v2"), false, ""},
-		{"a value not met", expect(nil, "v3"), true, `equals "/data/version": expected "v3"; got "v2"`},
+		{"a value not met", expect(nil, "v3"), true, `equals "/data/version": the recorded answer has "v2" there, another value`},
 		{"a status not met", expect([]int64{204}, "v2"), true, "status_codes: expected one of 204; the recorded firing's status is 200"},
+		{"a hidden value", expectAt("/data/token", "sk-live-ABCDEFGH"), true, `equals "/data/token": the recorded answer hides its value there (***), so it cannot be compared at plan`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			req := planmodifier.ObjectRequest{Path: path.Root("expect"), State: state, Plan: plan, StateValue: old, PlanValue: tt.next, ConfigValue: tt.next}
@@ -66,7 +73,7 @@ func TestChangedExpectSaysWhyItFiresAgain(t *testing.T) {
 			if resp.RequiresReplace != tt.replace || (tt.warning == "") != (got == "") || !strings.Contains(got, tt.warning) {
 				t.Fatalf("replace %t, warnings %q; want replace %t, a warning with %q", resp.RequiresReplace, got, tt.replace, tt.warning)
 			}
-			if tt.replace && !strings.Contains(got, "The new expect fires the webhook again") {
+			if tt.replace && !strings.Contains(got, "The new expect fires the webhook again") || strings.Contains(got, "sk-live") {
 				t.Fatalf("warning %q", got)
 			}
 		})

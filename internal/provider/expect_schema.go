@@ -177,8 +177,12 @@ func (v retryDelaysValidator) ValidateObject(ctx context.Context, req validator.
 		timeout, name = d, "timeouts."+v.timeout
 	}
 	if r.minDelay >= timeout {
+		minText := r.minDelay.String()
+		if m.MinDelay.IsNull() {
+			minText = "unset, so its default, " + minText
+		}
 		resp.Diagnostics.AddAttributeError(req.Path.AtName("min_delay"), "Invalid retry delays",
 			fmt.Sprintf("retry.min_delay (%s) is not shorter than %s (%s), so no attempt after the first could start in time, though retry.attempts is %d. "+
-				"Lower min_delay, or raise %s.", r.minDelay, name, timeout, r.attempts, "timeouts."+v.timeout))
+				"Lower min_delay, or raise %s.", minText, name, timeout, r.attempts, "timeouts."+v.timeout))
 	}
 }

@@ -112,6 +112,10 @@ func sameNumber(a, b string) bool {
 	return okA && okB && na == nb
 }
 
+// maxExponent bounds the exponents compared by value, so that no sum of an exponent and a
+// number's length can overflow.
+const maxExponent = 1 << 30
+
 type decimal struct {
 	negative bool
 	digits   string // no leading or trailing zeros; "" for zero
@@ -124,8 +128,8 @@ func decimalOf(n string) (decimal, bool) {
 	mantissa, exp, hasExp := strings.Cut(strings.ToLower(n), "e")
 	if hasExp {
 		e, err := strconv.Atoi(exp)
-		if err != nil {
-			return decimal{}, false
+		if err != nil || e > maxExponent || e < -maxExponent {
+			return decimal{}, false // Compared as text: no body holds such a number by design.
 		}
 		d.exponent = e
 	}

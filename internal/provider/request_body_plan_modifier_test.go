@@ -38,3 +38,16 @@ func TestSameJSONComparesMeaning(t *testing.T) {
 		}
 	}
 }
+
+// Exponents too large to compare by value are compared as text: never a wrong "same".
+func TestSameJSONHugeExponents(t *testing.T) {
+	if sameJSON(`{"a":0.1e-9223372036854775808}`, `{"a":1e9223372036854775807}`) {
+		t.Error("two numbers at opposite ends of the exponent range compared the same")
+	}
+	if !sameJSON(`{"a":1e1073741824}`, `{"a":1e1073741824}`) {
+		t.Error("one text compared different from itself")
+	}
+	if !sameJSON(`{"a":10e5,"b":1}`, `{"b":1,"a":1e6}`) {
+		t.Error("ordinary exponents are still compared by value")
+	}
+}

@@ -342,7 +342,7 @@ func checkOwnIdempotencyKey(ctx context.Context, config tfsdk.Config, headers ty
 	if diags.HasError() {
 		return diags
 	}
-	if !codes.IsNull() {
+	if !codes.IsNull() && !codes.IsUnknown() {
 		diags.AddAttributeError(at, "Own "+authing.FiringIDHeader+" header with expect.status_codes",
 			"request_headers sets "+authing.FiringIDHeader+", the header the provider sends each firing's ID in. expect.status_codes reads the endpoint's status from Authing's delivery logs, "+
 				"where the firing is found by that ID, so with your own value the status could never be read: every firing would fail, and fire again on the next apply.\n\n"+

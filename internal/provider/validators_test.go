@@ -352,6 +352,16 @@ func TestOwnIdempotencyKeyHeader(t *testing.T) {
 	if errorText(diags) != "" || warnings(diags) != "" {
 		t.Fatalf("alone: %q %q", errorText(diags), warnings(diags))
 	}
+	// status_codes not known yet may turn out null: nothing to refuse at validate.
+	unknownCodes := tftypes.NewValue(expectType, map[string]tftypes.Value{
+		"status_codes": tftypes.NewValue(tftypes.Set{ElementType: tftypes.Number}, tftypes.UnknownValue),
+		"present":      tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, nil),
+		"equals":       tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, nil),
+	})
+	diags = p.validateResource("authing_webhook_trigger", map[string]tftypes.Value{"webhook_id": str("w"), "request_headers": headers, "expect": unknownCodes})()
+	if errorText(diags) != "" {
+		t.Fatalf("with status_codes unknown: %q", errorText(diags))
+	}
 }
 
 // With more than one attempt, a min_delay that is not shorter than the timeout leaves no
@@ -377,6 +387,12 @@ func TestRetryThatCannotFitItsTimeoutIsRefused(t *testing.T) {
 			`retry.min_delay (1h0m0s) is not shorter than timeouts.create, unset, so its default (2m0s)`},
 		{"min_delay shorter than the timeout", map[string]tftypes.Value{"retry": retry(3, "4s"), "timeouts": timeoutsBlock(t, trigger, map[string]string{"create": "5s"})}, ""},
 		{"one attempt waits for nothing", map[string]tftypes.Value{"retry": retry(1, "1h")}, ""},
+		{"the default min_delay", map[string]tftypes.Value{
+			"retry": tftypes.NewValue(retryType, map[string]tftypes.Value{
+				"attempts": tftypes.NewValue(tftypes.Number, 3), "min_delay": tftypes.NewValue(tftypes.String, nil), "max_delay": tftypes.NewValue(tftypes.String, nil),
+			}),
+			"timeouts": timeoutsBlock(t, trigger, map[string]string{"create": "1s"}),
+		}, `retry.min_delay (unset, so its default, 1s) is not shorter than timeouts.create (1s)`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.config["webhook_id"] = str("w")

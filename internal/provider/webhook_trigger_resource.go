@@ -95,7 +95,7 @@ func (r *webhookTriggerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			},
 			"response": schema.StringAttribute{
 				Computed:      true,
-				Description:   "What the webhook's endpoint answered (`data.response` of the API's answer), as canonical JSON, with every occurrence of a secret the provider knows (the webhook's own, the access key secret, the management token) replaced by `***`, and so is every value of `request_headers` or `request_body` under a name like a credential's (such as `Authorization`, `X-Api-Key`, `token`, `password`; 8 characters or more) that the endpoint echoes. Decode it with `jsondecode()`.",
+				Description:   "What the webhook's endpoint answered (`data.response` of the API's answer), as canonical JSON, with every occurrence of a secret the provider knows (the webhook's own, the access key secret, the management token; one shorter than 8 characters only where it stands alone) replaced by `***`, and so is every value of `request_headers` or `request_body` under a name like a credential's (such as `Authorization`, `X-Api-Key`, `token`, `password`; 8 characters or more) that the endpoint echoes. Decode it with `jsondecode()`.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"on_destroy": schema.SingleNestedAttribute{
