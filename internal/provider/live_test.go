@@ -173,6 +173,7 @@ var liveSkips = map[string]string{
 	"TestAnErrorQuotingTheRequestHidesItsSecrets":                        "injects a refusal into the emulator",
 	"TestRecordedResponseHidesEchoedCredentials":                         "its endpoint must be reachable from the emulator (a local echo server)",
 	"TestAnAnswerThatFailsIsKnownWithoutItsStatus":                       "delays the emulator's logs",
+	"TestActionPlanRefusesOwnIdempotencyKeyWithStatusCodes":              "a protocol-level plan that calls no API; nothing to check live",
 	"TestEveryReadOfAStalledServerEndsAtItsTimeout":                      "injects stalled answers at the emulator",
 	"TestWriteOnlySecretIsSentByTheApplyThatBringsItIn":                  "reads the secret the emulator holds",
 	"TestAccWebhookTrigger_emptyMapIsNoMap":                              "counts deliveries at the emulator",

@@ -416,3 +416,28 @@ func TestActionReportsEachAttempt(t *testing.T) {
 		t.Fatalf("%d deliveries, want 3", n)
 	}
 }
+
+// An own Idempotency-Key header with expect.status_codes is refused at plan too, where an
+// ephemeral header (unknown at validate) is first known.
+func TestActionPlanRefusesOwnIdempotencyKeyWithStatusCodes(t *testing.T) {
+	a := newActionEnv(t)
+	expectType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"status_codes": tftypes.Set{ElementType: tftypes.Number}, "present": tftypes.List{ElementType: tftypes.String}, "equals": tftypes.Map{ElementType: tftypes.String},
+	}}
+	attrs := map[string]tftypes.Value{
+		"webhook_id":      str(a.webhookID),
+		"request_headers": strMap(map[string]string{"Idempotency-Key": "mine"}),
+		"expect": tftypes.NewValue(expectType, map[string]tftypes.Value{
+			"status_codes": tftypes.NewValue(tftypes.Set{ElementType: tftypes.Number}, []tftypes.Value{tftypes.NewValue(tftypes.Number, 200)}),
+			"present":      tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, nil),
+			"equals":       tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, nil),
+		}),
+	}
+	p, err := a.server.PlanAction(t.Context(), &tfprotov6.PlanActionRequest{ActionType: actionType, Config: a.config(attrs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := errorText(p.Diagnostics); !strings.Contains(got, "Own Idempotency-Key header with expect.status_codes") {
+		t.Fatalf("plan: %q", got)
+	}
+}
