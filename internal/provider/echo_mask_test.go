@@ -82,3 +82,20 @@ func TestRecordedResponseHidesEchoedCredentials(t *testing.T) {
 		t.Fatalf("the recorded response lost a value that is not a credential: %s", got.response)
 	}
 }
+
+// Plain words have no run of more than 24 letters without a space: a longer run is a
+// random string, such as a lower-case token.
+func TestPlainWordsEndAtTwentyFiveLetters(t *testing.T) {
+	for v, want := range map[string]bool{
+		strings.Repeat("a", 24):                     true,
+		strings.Repeat("a", 25):                     false,
+		"application/" + strings.Repeat("x", 24):    true,
+		strings.Repeat("a", 30) + " and more words": true,
+		"hello-World":                               false,
+		"v2":                                        false,
+	} {
+		if got := plainWords(v); got != want {
+			t.Errorf("plainWords(%q) = %t, want %t", v, got, want)
+		}
+	}
+}
