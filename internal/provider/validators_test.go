@@ -403,3 +403,22 @@ func TestRetryThatCannotFitItsTimeoutIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// A suggestion is the nearest known name within an edit distance of 3; of names equally
+// near, the first known one.
+func TestSuggestEventDistance(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		known []string
+		want  string
+	}{
+		{"xxxin", []string{"login"}, "login"},
+		{"xxxxn", []string{"login"}, ""},
+		{"ccc", []string{"aaa", "bbb"}, "aaa"},
+		{"user.created", []string{"login", "user:created"}, "user:created"},
+	} {
+		if got := suggestEvent(tt.name, tt.known); got != tt.want {
+			t.Errorf("suggestEvent(%q, %q) = %q, want %q", tt.name, tt.known, got, tt.want)
+		}
+	}
+}
