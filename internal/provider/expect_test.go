@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -386,5 +387,43 @@ func TestAnAnswerThatFailsIsKnownWithoutItsStatus(t *testing.T) {
 	}
 	if !strings.HasPrefix(text, "Webhook fired, but did not meet expect") || strings.Contains(text, "may have met") {
 		t.Fatalf("got %s", text)
+	}
+}
+
+// The bounds of retry and expect values, as the firing path reads them (the schema's
+// validators say the same at validate time).
+func TestRetryAndExpectBounds(t *testing.T) {
+	for attempts, ok := range map[int64]bool{0: false, 1: true, 100: true, 101: false} {
+		_, diags := retryPolicy(retryModel{Attempts: types.Int64Value(attempts), MinDelay: types.StringNull(), MaxDelay: types.StringNull()}, path.Root("retry"))
+		if diags.HasError() == ok {
+			t.Errorf("attempts %d: errors %v", attempts, diags)
+		}
+	}
+	if _, diags := retryPolicy(retryModel{Attempts: types.Int64Null(), MinDelay: types.StringValue("2s"), MaxDelay: types.StringValue("2s")}, path.Root("retry")); diags.HasError() {
+		t.Errorf("min_delay equal to max_delay: %v", diags)
+	}
+	codesType := types.SetType{ElemType: types.Int64Type}
+	for code, ok := range map[int64]bool{99: false, 100: true, 599: true, 600: false} {
+		v := types.ObjectValueMust(map[string]attr.Type{"status_codes": codesType, "present": types.ListType{ElemType: types.StringType}, "equals": types.MapType{ElemType: types.StringType}},
+			map[string]attr.Value{"status_codes": types.SetValueMust(types.Int64Type, []attr.Value{types.Int64Value(code)}), "present": types.ListNull(types.StringType), "equals": types.MapNull(types.StringType)})
+		if _, diags := readExpect(t.Context(), v); diags.HasError() == ok {
+			t.Errorf("status code %d: errors %v", code, diags)
+		}
+	}
+}
+
+// equals compares any value other than a string as its compact JSON text, however the
+// endpoint spaced it; shown cuts a value only past 200 characters.
+func TestPointerTextIsCompactAndShownCutsPastTheLimit(t *testing.T) {
+	raw, ok := lookupPointer(`{"a": [1, 2, {"b" : true}]}`, "/a")
+	if !ok || pointerText(raw) != `[1,2,{"b":true}]` {
+		t.Fatalf("pointerText = %q", pointerText(raw))
+	}
+	same := func(s string) string { return s }
+	if v := strings.Repeat("é", 200); shown(v, same) != v {
+		t.Error("a value of exactly 200 characters was cut")
+	}
+	if v := strings.Repeat("é", 201); !strings.HasSuffix(shown(v, same), "… (truncated)") {
+		t.Error("a value of 201 characters was not cut")
 	}
 }
