@@ -282,6 +282,16 @@ func TestRetryAfterALostAnswer(t *testing.T) {
 			t.Fatalf("got %+v, progress %q: %s", got, progress, text)
 		}
 	})
+	t.Run("refused after a failed attempt", func(t *testing.T) {
+		e := newRunEnv(t, &flakyReceiver{failFirst: 1, failStatus: 503})
+		e.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, APICode: 2030, Message: "no permission", Skip: 1})
+		_, _, text := e.run(t.Context(), expectation{}, retry)
+		ids := e.receiver.deliveries()
+		if len(ids) != 1 || !strings.Contains(text, "was not fired") ||
+			!strings.Contains(text, "Before this attempt, the webhook fired once without meeting the expectations:\n\nAttempt 1 of 3, firing ID "+ids[0]) {
+			t.Fatalf("deliveries %v: %s", ids, text)
+		}
+	})
 	t.Run("settled and met", func(t *testing.T) {
 		e := newRunEnv(t, &flakyReceiver{})
 		e.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultHTTPStatus, Status: 502, AfterProcessing: true, Times: 1})
@@ -310,7 +320,7 @@ func TestEndpointFailureCodesAreKnownFailures(t *testing.T) {
 	fault := emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 602, Message: "EndpointResponseError: Request failed with status code 503", AfterProcessing: true, Times: 2}
 	e.emu.InjectFault("trigger-webhook", fault)
 	_, _, text := e.run(t.Context(), expectation{}, noRetry)
-	if !strings.Contains(text, "Webhook fired, but its delivery failed") || strings.Contains(text, "MAY HAVE") ||
+	if !strings.Contains(text, "Webhook fired, but its delivery failed") || strings.Contains(text, "MAY HAVE") || strings.Contains(text, "retry.attempts") ||
 		!strings.Contains(text, "fired once, and Authing reported each delivery as failed") || strings.Contains(text, "expectations") ||
 		!strings.Contains(text, "Authing answered statusCode 602 (EndpointResponseError: Request failed with status code 503)") {
 		t.Fatalf("got %s", text)

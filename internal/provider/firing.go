@@ -439,7 +439,11 @@ func writeAttempts(b *strings.Builder, failed []attemptRecord, of int) {
 // which fired and did not meet the expectations.
 func withEarlierAttempts(d diag.Diagnostics, failed []attemptRecord, of int) diag.Diagnostics {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n\nBefore this attempt, the webhook fired %d times without meeting the expectations:\n", len(failed))
+	times := "once"
+	if len(failed) > 1 {
+		times = fmt.Sprintf("%d times", len(failed))
+	}
+	fmt.Fprintf(&b, "\n\nBefore this attempt, the webhook fired %s without meeting the expectations:\n", times)
 	writeAttempts(&b, failed, of)
 	out := make(diag.Diagnostics, 0, len(d))
 	for _, x := range d {
