@@ -437,3 +437,31 @@ func TestPointerTextIsCompactAndShownCutsPastTheLimit(t *testing.T) {
 		t.Error("a value of 201 characters was not cut")
 	}
 }
+
+// With status_codes, a delivery Authing reports failed (602) is read from the logs: the
+// error gives both Authing's answer and the logged failure, and the answer the logs hold
+// (the trigger's answer had none); logs that cannot be read leave the status unknown,
+// saying why.
+func TestStatusReadFromTheLogsOfAFailedDelivery(t *testing.T) {
+	e := newRunEnv(t, &flakyReceiver{failFirst: 1, failStatus: 503})
+	e.emu.InjectFault("trigger-webhook", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 602, Message: "EndpointResponseError", AfterProcessing: true, Times: 1})
+	_, _, text := e.run(t.Context(), expectation{set: true, statusCodes: []int{200}}, noRetry)
+	for _, want := range []string{
+		"status_codes: expected one of 200; the endpoint answered 503 (Authing answered statusCode 602 (EndpointResponseError), requestId ",
+		`; Authing's delivery logs show it failed: the endpoint answered 503 (errorMessage "Request failed with status code 503"))`,
+		`The last answer began: {"error":"starting"}`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the error lacks %q:\n%s", want, text)
+		}
+	}
+
+	e = newRunEnv(t, &flakyReceiver{})
+	e.emu.InjectFault("get-webhook-logs", emulator.Fault{Kind: emulator.FaultBusinessError, StatusCode: 403, Message: "no permission to read logs"})
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	_, _, text = e.run(ctx, expectation{set: true, statusCodes: []int{200}}, noRetry)
+	if !strings.Contains(text, "the status is unknown: Authing's logs did not show the delivery within") || !strings.Contains(text, "(they could not be read: ") {
+		t.Fatalf("got %s", text)
+	}
+}

@@ -174,6 +174,7 @@ var liveSkips = map[string]string{
 	"TestRecordedResponseHidesEchoedCredentials":                         "its endpoint must be reachable from the emulator (a local echo server)",
 	"TestAnAnswerThatFailsIsKnownWithoutItsStatus":                       "delays the emulator's logs",
 	"TestActionPlanRefusesOwnIdempotencyKeyWithStatusCodes":              "a protocol-level plan that calls no API; nothing to check live",
+	"TestStatusReadFromTheLogsOfAFailedDelivery":                         "injects Authing errors into the emulator",
 	"TestEveryReadOfAStalledServerEndsAtItsTimeout":                      "injects stalled answers at the emulator",
 	"TestWriteOnlySecretIsSentByTheApplyThatBringsItIn":                  "reads the secret the emulator holds",
 	"TestAccWebhookTrigger_emptyMapIsNoMap":                              "counts deliveries at the emulator",
