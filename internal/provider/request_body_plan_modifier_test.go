@@ -47,6 +47,10 @@ func TestSameJSONHugeExponents(t *testing.T) {
 	if !sameJSON(`{"a":1e1073741824}`, `{"a":1e1073741824}`) {
 		t.Error("one text compared different from itself")
 	}
+	// Exponents of 2^30 and -2^30 are still compared by value.
+	if !sameJSON(`{"a":1e1073741824}`, `{"a":10e1073741823}`) || !sameJSON(`{"a":1e-1073741824}`, `{"a":0.1e-1073741823}`) {
+		t.Error("exponents at the bound were not compared by value")
+	}
 	if !sameJSON(`{"a":10e5,"b":1}`, `{"b":1,"a":1e6}`) {
 		t.Error("ordinary exponents are still compared by value")
 	}
